@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Prints the error-code table of docs/errors.md from the compiled catalog (dist/core/error-catalog.js);
+// with --write, replaces the table between the <!-- codes:start --> and <!-- codes:end --> markers in
+// place. Run `npm run build` first. src/core/error-catalog.test.ts fails until the doc matches.
+//   node scripts/gen-errors-doc.mjs [--write] [--catalog path/to/error-catalog.js]
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DOC = resolve(ROOT, 'docs/errors.md');
+const START = '<!-- codes:start -->';
+const END = '<!-- codes:end -->';
+
+/** Exit code (DESIGN §5) and HTTP status per error kind; the CLI and server mappings must agree. */
+export const KIND_OUTCOMES = {
+  usage: { exit: 2, http: 400 },
+  invalid: { exit: 1, http: 400 },
+  not_found: { exit: 1, http: 404 },
+  conflict: { exit: 1, http: 409 },
+  refused: { exit: 10, http: 409 },
+  permission: { exit: 11, http: 403 },
+  approval: { exit: 12, http: 428 },
+  corrupt: { exit: 1, http: 500 },
+  unavailable: { exit: 1, http: 503 },
+  internal: { exit: 1, http: 500 },
+};
+
+const escapeCell = (text) => text.replaceAll('|', '\\|');
+
+function table(catalog) {
+  const lines = ['| code | kind | exit code | HTTP | meaning |', '| --- | --- | --- | --- | --- |'];
+  for (const [code, { kind, summary }] of Object.entries(catalog)) {
+    const outcome = KIND_OUTCOMES[kind];
+    if (outcome === undefined) throw new Error(`${code} has kind "${kind}", which this script does not map`);
+    lines.push(`| \`${code}\` | ${kind} | ${outcome.exit} | ${outcome.http} | ${escapeCell(summary)} |`);
+  }
+  return lines.join('\n');
+}
+
+async function prettierFormat(markdown) {
+  try {
+    const prettier = await import('prettier');
+    const options = (await prettier.resolveConfig(DOC)) ?? {};
+    return await prettier.format(markdown, { ...options, parser: 'markdown' });
+  } catch {
+    return `${markdown}\n`; // prettier missing: the table is still valid Markdown
+  }
+}
+
+async function main(args) {
+  const catalogIndex = args.indexOf('--catalog');
+  const catalogPath = resolve(catalogIndex >= 0 ? args[catalogIndex + 1] : resolve(ROOT, 'dist/core/error-catalog.js'));
+  const { ERROR_CATALOG } = await import(pathToFileURL(catalogPath).href);
+  const generated = table(ERROR_CATALOG);
+  if (!args.includes('--write')) {
+    process.stdout.write(`${generated}\n`);
+    return;
+  }
+  const doc = await readFile(DOC, 'utf8');
+  const start = doc.indexOf(START);
+  const end = doc.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`${DOC} lacks the ${START} … ${END} markers`);
+  const updated = `${doc.slice(0, start + START.length)}\n\n${generated}\n\n${doc.slice(end)}`;
+  await writeFile(DOC, await prettierFormat(updated));
+  process.stdout.write(`updated ${DOC} (${Object.keys(ERROR_CATALOG).length} codes)\n`);
+}
+
+main(process.argv.slice(2)).catch((error) => {
+  process.stderr.write(`gen-errors-doc: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,41 @@
+import type { StorageLockMode } from './point-row.js';
+
+/** The `points` table: one row per recovery point; tags and paths are JSON arrays of strings. */
+export interface PointsTable {
+  id: string;
+  vault_id: string;
+  item: string;
+  created_at: number;
+  retain_until: number;
+  tags: string;
+  hostname: string;
+  paths: string;
+  root: string;
+  files: number;
+  dirs: number;
+  size_bytes: number;
+  added_bytes: number;
+  added_stored_bytes: number;
+  lock_mode: StorageLockMode;
+  /** 0 or 1. */
+  legal_hold: number;
+  parent: string | null;
+}
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+/** One row per applied migration (see apply-migrations.ts). */
+export interface SchemaMigrationsTable {
+  id: number;
+  name: string;
+}
+
+/** The catalog's tables as Kysely sees them. */
+export interface CatalogTables {
+  points: PointsTable;
+  meta: MetaTable;
+  schema_migrations: SchemaMigrationsTable;
+}
