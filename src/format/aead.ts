@@ -1,0 +1,69 @@
+import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
+import { corruptObject } from './format-errors.js';
+
+/**
+ * AES-256-GCM sealing (docs/format.md §3). A sealed record is `nonce(12) | ciphertext | tag(16)`.
+ * Nonces are 96 random bits each; they come from a pool refilled 4 KiB at a time from the OS CSPRNG,
+ * so sealing a small blob costs no system call. Random nonces bound a key to 2^32 seals.
+ */
+export const NONCE_BYTES = 12;
+export const TAG_BYTES = 16;
+export const SEAL_OVERHEAD_BYTES = NONCE_BYTES + TAG_BYTES;
+
+const NONCE_POOL_BYTES = 341 * NONCE_BYTES; // 4092 bytes, refilled at once
+const noncePool = Buffer.allocUnsafe(NONCE_POOL_BYTES);
+let noncePoolOffset = NONCE_POOL_BYTES;
+
+function takeNonceInto(target: Buffer): void {
+  if (noncePoolOffset === NONCE_POOL_BYTES) {
+    randomFillSync(noncePool);
+    noncePoolOffset = 0;
+  }
+  noncePool.copy(target, 0, noncePoolOffset, noncePoolOffset + NONCE_BYTES);
+  noncePoolOffset += NONCE_BYTES;
+}
+
+/** Encrypts and authenticates `plaintext` (and `aad`, which is not stored) under a 32-byte key. */
+export function seal(key: Buffer, plaintext: Uint8Array, aad: Uint8Array): Buffer {
+  return sealAfter(Buffer.alloc(0), key, plaintext, aad);
+}
+
+/** `prefix | seal(key, plaintext, aad)` in one buffer, without copying the sealed record again. */
+export function sealAfter(prefix: Uint8Array, key: Buffer, plaintext: Uint8Array, aad: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(prefix.length + SEAL_OVERHEAD_BYTES + plaintext.length);
+  out.set(prefix, 0);
+  const nonce = out.subarray(prefix.length, prefix.length + NONCE_BYTES);
+  takeNonceInto(nonce);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
+  cipher.setAAD(aad);
+  let offset = prefix.length + NONCE_BYTES;
+  offset += cipher.update(plaintext).copy(out, offset);
+  offset += cipher.final().copy(out, offset);
+  cipher.getAuthTag().copy(out, offset);
+  return out;
+}
+
+/** Decrypts a sealed record; undefined when it is too short or fails authentication. */
+export function tryOpen(key: Buffer, sealed: Uint8Array, aad: Uint8Array): Buffer | undefined {
+  if (sealed.length < SEAL_OVERHEAD_BYTES) return undefined;
+  const tagStart = sealed.length - TAG_BYTES;
+  const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, NONCE_BYTES), {
+    authTagLength: TAG_BYTES,
+  });
+  decipher.setAAD(aad);
+  decipher.setAuthTag(sealed.subarray(tagStart));
+  const plaintext = decipher.update(sealed.subarray(NONCE_BYTES, tagStart));
+  try {
+    const rest = decipher.final();
+    return rest.length === 0 ? plaintext : Buffer.concat([plaintext, rest]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Decrypts a sealed record or throws CORRUPT_OBJECT naming `objectName`. */
+export function open(key: Buffer, sealed: Uint8Array, aad: Uint8Array, objectName: string): Buffer {
+  const plaintext = tryOpen(key, sealed, aad);
+  if (plaintext === undefined) throw corruptObject(objectName, 'it failed authentication (AES-256-GCM)');
+  return plaintext;
+}

@@ -1,0 +1,70 @@
+import zstd from 'zstd-napi/binding.js';
+
+/*
+ * The one place that talks to zstd. Uses the low-level contexts so that compression writes into a
+ * reusable scratch buffer and decompression writes into a buffer of the size the caller already
+ * knows (a forged frame header can never make us allocate more).
+ */
+
+/** Blobs use level 3; large binary tables (index segments) level 1, as fast and here just as small. */
+export type ZstdLevel = 1 | 3;
+
+const cctxByLevel = new Map<ZstdLevel, InstanceType<typeof zstd.CCtx>>();
+
+function compressionContext(level: ZstdLevel): InstanceType<typeof zstd.CCtx> {
+  let cctx = cctxByLevel.get(level);
+  if (cctx === undefined) {
+    cctx = new zstd.CCtx();
+    cctx.setParameter(zstd.CParameter.compressionLevel, level);
+    cctxByLevel.set(level, cctx);
+  }
+  return cctx;
+}
+
+const dctx = new zstd.DCtx();
+/** Outputs up to this size reuse one scratch buffer (covers 8 MiB chunks); larger ones get their own. */
+const MAX_SCRATCH_BYTES = 16 * 1024 * 1024;
+let scratch = Buffer.allocUnsafe(0);
+
+/**
+ * Compresses `src` into a module scratch buffer and returns a view of it. The view is valid only
+ * until the next call: copy it (or consume it) before compressing anything else.
+ */
+export function zstdCompressTransient(src: Uint8Array, level: ZstdLevel = 3): Buffer {
+  const bound = zstd.compressBound(src.length);
+  if (bound > MAX_SCRATCH_BYTES) {
+    const target = Buffer.allocUnsafe(bound);
+    return target.subarray(0, compressionContext(level).compress2(target, src));
+  }
+  if (scratch.length < bound)
+    scratch = Buffer.allocUnsafe(Math.min(MAX_SCRATCH_BYTES, Math.max(bound, scratch.length * 2)));
+  return scratch.subarray(0, compressionContext(level).compress2(scratch, src));
+}
+
+/** Compresses `src` into a new buffer the caller owns. */
+export function zstdCompress(src: Uint8Array, level: ZstdLevel = 3): Buffer {
+  return Buffer.from(zstdCompressTransient(src, level));
+}
+
+/** The content size a zstd frame declares, or undefined when it declares none or is not a frame. */
+export function zstdFrameContentSize(src: Uint8Array): number | undefined {
+  try {
+    return zstd.getFrameContentSize(src) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Decompresses `src`, which must expand to exactly `expectedLength` bytes. Returns undefined when
+ * it does not (malformed frame, wrong size); the caller reports the corruption with the object name.
+ */
+export function zstdDecompressExact(src: Uint8Array, expectedLength: number): Buffer | undefined {
+  let dst: Buffer;
+  try {
+    dst = Buffer.allocUnsafe(expectedLength);
+    return dctx.decompress(dst, src) === expectedLength ? dst : undefined;
+  } catch {
+    return undefined;
+  }
+}
