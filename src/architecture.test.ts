@@ -79,7 +79,7 @@ const LAYER_RULES: Readonly<Record<Layer, LayerRule>> = {
     why: 'benchmarks measure any layer',
   },
   e2e: {
-    mayImport: ['core', 'format', 'storage', 'catalog', 'engine', 'vault', 'server', 'cli'],
+    mayImport: ['core', 'format', 'storage', 'catalog', 'engine', 'vault', 'server', 'cli', 'bench'],
     why: 'end-to-end tests drive the whole product from outside, as a user does',
   },
 };

@@ -1,0 +1,60 @@
+import { Command, CommanderError } from 'commander';
+import { systemClock } from '../core/clock.js';
+import { AmberError, isAmberError } from '../core/errors.js';
+import type { CliContext } from './cli-context.js';
+import { registerBackup } from './commands/backup-command.js';
+import { registerCatalog } from './commands/catalog-command.js';
+import { registerDoctor } from './commands/doctor-command.js';
+import { registerInit } from './commands/init-command.js';
+import { registerLs } from './commands/ls-command.js';
+import { registerPoints } from './commands/points-command.js';
+import { registerRestore } from './commands/restore-command.js';
+import { registerVerify } from './commands/verify-command.js';
+import { readEnvironment } from './environment.js';
+import { EXIT, exitCodeOf } from './exit-codes.js';
+
+/** Runs the `amber` CLI; returns the exit code. The one error boundary of the CLI. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const ctx: CliContext = { env: readEnvironment(), clock: systemClock, exitCode: EXIT.ok };
+  const program = new Command('amber')
+    .description('Amber: backups into immutable vaults')
+    .version('0.1.0')
+    .option('--password-file <file>', 'read the vault passphrase from this file')
+    .option('--debug', 'show stack traces of errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const register of [
+    registerInit,
+    registerBackup,
+    registerPoints,
+    registerLs,
+    registerRestore,
+    registerVerify,
+    registerDoctor,
+    registerCatalog,
+  ]) {
+    register(program, ctx);
+  }
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return ctx.exitCode;
+  } catch (error) {
+    return reportError(error, argv.includes('--debug'));
+  }
+}
+
+function reportError(error: unknown, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    // commander has already printed its message (or the help / version text)
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (isAmberError(error)) {
+    process.stderr.write(`amber: ${error.message} [${error.code}]\n`);
+  } else {
+    const wrapped = new AmberError('INTERNAL', `unexpected error: ${(error as Error).message}`);
+    process.stderr.write(`amber: ${wrapped.message} [${wrapped.code}] (run with --debug for details)\n`);
+  }
+  if (debug && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
+  return exitCodeOf(error);
+}

@@ -1,0 +1,126 @@
+import { Worker } from 'node:worker_threads';
+import { AmberError } from '../core/errors.js';
+import type { ArchiveWorkerData, FileJob, FileResult, FromWorker, ToWorker } from './archive-protocol.js';
+import type { PackUploader } from './pack-uploader.js';
+
+export interface PoolJob extends FileJob {
+  readonly sizeBytes: number;
+}
+
+const BATCH_MAX_FILES = 64;
+const BATCH_MAX_BYTES = 4 * 1024 * 1024;
+const MAX_BATCHES_PER_WORKER = 2;
+
+interface WorkerSlot {
+  readonly worker: Worker;
+  outstanding: number;
+  flushed?: () => void;
+}
+
+/**
+ * Runs file jobs on archive worker threads: batches small files into one message, keeps each worker
+ * at most two batches ahead, hands finished packs to the uploader (whose backpressure pauses
+ * dispatch), and collects one result per job.
+ */
+export async function runArchivePool(
+  jobs: readonly PoolJob[],
+  options: {
+    readonly workerCount: number;
+    readonly workerData: Omit<ArchiveWorkerData, 'unacceptedPacks'>;
+    readonly uploader: PackUploader;
+    readonly onResult: (result: FileResult) => void;
+  },
+): Promise<void> {
+  const batches = toBatches(jobs);
+  const count = Math.max(1, Math.min(options.workerCount, batches.length));
+  const slots: WorkerSlot[] = [];
+  let nextBatch = 0;
+  let failure: unknown;
+  // Packs arrive in order on each port; one chain keeps accounting simple and applies backpressure.
+  let packChain = Promise.resolve();
+
+  await new Promise<void>((resolve, reject) => {
+    let doneBatches = 0;
+    const fail = (error: unknown): void => {
+      failure ??= error;
+      reject(error instanceof Error ? error : new Error(String(error)));
+    };
+    const dispatch = (slot: WorkerSlot): void => {
+      while (failure === undefined && slot.outstanding < MAX_BATCHES_PER_WORKER && nextBatch < batches.length) {
+        const message: ToWorker = { type: 'files', jobs: batches[nextBatch++] as FileJob[] };
+        slot.outstanding++;
+        slot.worker.postMessage(message);
+      }
+    };
+    for (let i = 0; i < count; i++) {
+      const unacceptedPacks = new SharedArrayBuffer(4);
+      const unaccepted = new Int32Array(unacceptedPacks);
+      const worker = new Worker(new URL('./archive-worker.js', import.meta.url), {
+        workerData: { ...options.workerData, unacceptedPacks } satisfies ArchiveWorkerData,
+      });
+      const slot: WorkerSlot = { worker, outstanding: 0 };
+      slots.push(slot);
+      worker.on('error', fail);
+      worker.on('message', (message: FromWorker) => {
+        if (message.type === 'pack') {
+          packChain = packChain
+            .then(() => options.uploader.add(message.packId, message.bytes, message.entries))
+            .then(() => {
+              Atomics.sub(unaccepted, 0, 1);
+              Atomics.notify(unaccepted, 0);
+            })
+            .catch(fail);
+        } else if (message.type === 'files') {
+          for (const result of message.results) options.onResult(result);
+          slot.outstanding--;
+          doneBatches++;
+          // Wait for pending pack hand-offs before taking more work: bounded memory.
+          void packChain.then(() => {
+            if (doneBatches === batches.length) resolve();
+            else dispatch(slot);
+          });
+        } else if (message.type === 'flushed') {
+          void packChain.then(() => slot.flushed?.());
+        } else {
+          fail(new AmberError('INTERNAL', `An archive worker failed: ${message.message}`));
+        }
+      });
+      dispatch(slot);
+    }
+    if (batches.length === 0) resolve();
+  }).catch(async (error: unknown) => {
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+    throw error;
+  });
+
+  // Every job is done: ask each worker for its last partial pack, then stop it.
+  await Promise.all(
+    slots.map(
+      (slot) =>
+        new Promise<void>((resolve) => {
+          slot.flushed = resolve;
+          slot.worker.postMessage({ type: 'flush' } satisfies ToWorker);
+        }),
+    ),
+  );
+  await Promise.all(slots.map((s) => s.worker.terminate()));
+  await packChain;
+  if (failure !== undefined) throw failure;
+}
+
+function toBatches(jobs: readonly PoolJob[]): PoolJob[][] {
+  const batches: PoolJob[][] = [];
+  let current: PoolJob[] = [];
+  let currentBytes = 0;
+  for (const job of jobs) {
+    if (current.length > 0 && (current.length >= BATCH_MAX_FILES || currentBytes + job.sizeBytes > BATCH_MAX_BYTES)) {
+      batches.push(current);
+      current = [];
+      currentBytes = 0;
+    }
+    current.push(job);
+    currentBytes += job.sizeBytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}

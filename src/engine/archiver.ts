@@ -1,0 +1,197 @@
+import os from 'node:os';
+import type { BigIntStats } from 'node:fs';
+import type { Clock } from '../core/clock.js';
+import type { BlobId, IndexId, PackId, PointId } from '../core/ids.js';
+import { PACK_TARGET_BYTES } from '../format/pack.js';
+import type { PutOptions } from '../storage/object-store.js';
+import { runArchivePool, type PoolJob } from './archive-pool.js';
+import { SharedBlobIdSet } from './blob-id-set.js';
+import { FilesCache } from './files-cache.js';
+import { PackUploader } from './pack-uploader.js';
+import type { Repository } from './repository.js';
+import type { SourceFile, WalkResult, WalkWarning } from './source-tree.js';
+import { TreeBuilder } from './tree-builder.js';
+
+export interface ArchiveProgress {
+  readonly filesDone: number;
+  readonly filesTotal: number;
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+  readonly elapsedMs: number;
+}
+
+export interface ArchiveOptions {
+  readonly clock: Clock;
+  readonly filesCache: FilesCache;
+  readonly workerCount?: number;
+  /** Storage lock and hold for every object the backup writes (none when immutability is off). */
+  readonly putOptions?: PutOptions;
+  readonly onProgress?: (progress: ArchiveProgress) => void;
+}
+
+export interface ArchiveResult {
+  readonly root: BlobId;
+  readonly indexIds: IndexId[];
+  readonly packIds: PackId[];
+  readonly stats: {
+    readonly files: number;
+    readonly dirs: number;
+    readonly sizeBytes: number;
+    readonly addedBytes: number;
+    readonly addedStoredBytes: number;
+    readonly blobs: number;
+    readonly newBlobs: number;
+    readonly filesFromCache: number;
+  };
+  readonly warnings: WalkWarning[];
+  /** Records the files of this backup in the files cache; call only after the point is committed. */
+  readonly saveFilesCache: (pointId: PointId) => Promise<void>;
+}
+
+/** How recent a change may be before the files cache stops trusting the file's timestamps. */
+const RACY_WINDOW_NS = 2_000_000_000n;
+
+/**
+ * Turns a walked source into stored data: unchanged files (by the files cache) are not read again;
+ * the rest are chunked, deduplicated, compressed, encrypted and packed on worker threads; then the
+ * directory trees and one index segment are stored. Nothing is visible as a recovery point until the
+ * caller commits a manifest naming the returned root — a crash before that leaves only unreferenced
+ * packs, never a half point.
+ */
+export async function archive(repo: Repository, walk: WalkResult, options: ArchiveOptions): Promise<ArchiveResult> {
+  const startedMs = options.clock.monotonicMs();
+  const startedAtNs = BigInt(options.clock.nowMs()) * 1_000_000n;
+  const contents = new Map<SourceFile, readonly BlobId[]>();
+  const sizes = new Map<SourceFile, number>();
+  const warnings = [...walk.warnings];
+  let filesDone = 0;
+  let bytesDone = 0;
+  const progress = (): void =>
+    options.onProgress?.({
+      filesDone,
+      filesTotal: walk.files.length,
+      bytesDone,
+      bytesTotal: walk.totalBytes,
+      elapsedMs: options.clock.monotonicMs() - startedMs,
+    });
+
+  const jobs: PoolJob[] = [];
+  const jobFiles: SourceFile[] = [];
+  let filesFromCache = 0;
+  for (const file of walk.files) {
+    const cached = options.filesCache.lookup(file.path, file.stat);
+    if (cached !== undefined && cached.every((id) => repo.index.has(id))) {
+      contents.set(file, cached);
+      sizes.set(file, Number(file.stat.size));
+      filesFromCache++;
+      filesDone++;
+      bytesDone += Number(file.stat.size);
+    } else {
+      jobs.push({ id: jobFiles.length, path: file.path, sizeBytes: Number(file.stat.size) });
+      jobFiles.push(file);
+    }
+  }
+  progress();
+
+  const uploader = new PackUploader(repo, options.putOptions === undefined ? {} : { putOptions: options.putOptions });
+  if (jobs.length > 0) {
+    const known = SharedBlobIdSet.build(repo.index.blobIds(), repo.index.blobCount);
+    await runArchivePool(orderForBalance(jobs), {
+      workerCount: options.workerCount ?? os.availableParallelism(),
+      workerData: {
+        dataKey: repo.keys.dataKey,
+        blobIdKey: repo.keys.blobIdKey,
+        chunkerKey: repo.keys.chunkerKey,
+        chunker: repo.header.chunker,
+        knownBlobs: known.buffer,
+        packTargetBytes: PACK_TARGET_BYTES,
+      },
+      uploader,
+      onResult: (result) => {
+        const file = jobFiles[result.id] as SourceFile;
+        filesDone++;
+        bytesDone += Number(file.stat.size);
+        if (result.error !== undefined) {
+          warnings.push({ path: file.path, message: `not backed up: ${result.error}` });
+        } else {
+          contents.set(file, result.content as BlobId[]);
+          sizes.set(file, result.sizeBytes);
+        }
+        progress();
+      },
+    });
+  }
+
+  const trees = new TreeBuilder(repo, uploader, contents, sizes);
+  const root = await trees.build(walk.root);
+  await trees.flush();
+  await uploader.drain();
+
+  if (uploader.packs.length > 0) {
+    await repo.putIndexSegment(
+      { createdAt: options.clock.nowMs(), packs: uploader.packs, supersedes: [] },
+      options.putOptions,
+    );
+  }
+  const { packIds, indexIds, blobs } = referencedObjects(repo, contents.values(), trees.treeIds);
+
+  const committedFiles = walk.files.filter((f) => contents.has(f));
+  return {
+    root,
+    indexIds,
+    packIds,
+    warnings,
+    stats: {
+      files: committedFiles.length,
+      dirs: walk.dirCount,
+      sizeBytes: committedFiles.reduce((sum, f) => sum + (sizes.get(f) ?? 0), 0),
+      addedBytes: uploader.addedRawBytes,
+      addedStoredBytes: uploader.addedStoredBytes,
+      blobs,
+      newBlobs: uploader.newBlobs,
+      filesFromCache,
+    },
+    saveFilesCache: (pointId) =>
+      FilesCache.save(
+        options.filesCache,
+        pointId,
+        committedFiles
+          .filter((f) => !isRacy(f.stat, startedAtNs))
+          .map((f) => ({ path: f.path, stat: f.stat, content: contents.get(f) ?? [] })),
+      ),
+  };
+}
+
+/** Big files first (longest-processing-time scheduling keeps both cores busy to the end). */
+function orderForBalance(jobs: PoolJob[]): PoolJob[] {
+  const big = jobs.filter((j) => j.sizeBytes >= 8 * 1024 * 1024).sort((a, b) => b.sizeBytes - a.sizeBytes);
+  return [...big, ...jobs.filter((j) => j.sizeBytes < 8 * 1024 * 1024)];
+}
+
+/** A file changed within the racy window may change again within the same timestamp tick. */
+function isRacy(stat: BigIntStats, startedAtNs: bigint): boolean {
+  return stat.mtimeNs > startedAtNs - RACY_WINDOW_NS || stat.ctimeNs > startedAtNs - RACY_WINDOW_NS;
+}
+
+function referencedObjects(
+  repo: Repository,
+  contents: Iterable<readonly BlobId[]>,
+  treeIds: Iterable<BlobId>,
+): { packIds: PackId[]; indexIds: IndexId[]; blobs: number } {
+  const packs = new Set<PackId>();
+  const blobs = new Set<BlobId>();
+  const note = (id: BlobId): void => {
+    if (blobs.has(id)) return;
+    blobs.add(id);
+    const location = repo.index.get(id);
+    if (location !== undefined) packs.add(location.packId);
+  };
+  for (const content of contents) for (const id of content) note(id);
+  for (const id of treeIds) note(id);
+  const indexIds = new Set<IndexId>();
+  for (const packId of packs) {
+    const indexId = repo.index.segmentOfPack(packId);
+    if (indexId !== undefined) indexIds.add(indexId);
+  }
+  return { packIds: [...packs].sort(), indexIds: [...indexIds].sort(), blobs: blobs.size };
+}

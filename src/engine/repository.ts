@@ -1,0 +1,213 @@
+import { AmberError, isAmberError } from '../core/errors.js';
+import type { Clock } from '../core/clock.js';
+import {
+  asIndexId,
+  asKeyId,
+  asPointId,
+  isHex64,
+  isKeyId,
+  objectKeys,
+  type BlobId,
+  type IndexId,
+  type KeyId,
+  type PackId,
+  type PointId,
+  type VaultId,
+} from '../core/ids.js';
+import { newVaultId } from './vault-id.js';
+import type { ObjectStore, PutOptions } from '../storage/object-store.js';
+import { deriveVaultKeys, newMasterSecret, type VaultKeys } from '../format/vault-keys.js';
+import { decodeVaultHeader, encodeVaultHeader, FORMAT_VERSION, type VaultHeader } from '../format/vault-header.js';
+import { DEFAULT_CHUNKER_PARAMS, type ChunkerParams } from '../format/chunker.js';
+import { newKeyId, openKeyEnvelope, sealKeyEnvelope, type KdfCost } from '../format/key-envelope.js';
+import { decodeIndexSegment, encodeIndexSegment, type IndexSegment } from '../format/index-segment.js';
+import { openBlob, type PackEntry } from '../format/pack.js';
+import { decodeTree, type TreeNode } from '../format/tree.js';
+import {
+  decodePointManifest,
+  encodePointManifest,
+  readPointHeader,
+  type PointBody,
+  type PointHeader,
+} from '../format/point-manifest.js';
+import { BlobIndex } from './blob-index.js';
+import { mapConcurrent } from './map-concurrent.js';
+
+export interface CreateRepositoryOptions {
+  readonly passphrase: string;
+  readonly clock: Clock;
+  readonly chunker?: ChunkerParams;
+  readonly kdf?: KdfCost;
+}
+
+export interface DecodedPoint {
+  readonly id: PointId;
+  readonly header: PointHeader;
+  readonly body: PointBody;
+}
+
+/**
+ * A vault's repository on an ObjectStore: the header, key envelopes, packs, index segments and point
+ * manifests of docs/format.md. Opening it unlocks the master key with a passphrase; every read is
+ * authenticated by the format layer.
+ */
+export class Repository {
+  readonly store: ObjectStore;
+  readonly header: VaultHeader;
+  readonly keys: VaultKeys;
+  readonly index = new BlobIndex();
+
+  private constructor(store: ObjectStore, header: VaultHeader, keys: VaultKeys) {
+    this.store = store;
+    this.header = header;
+    this.keys = keys;
+  }
+
+  get vaultId(): VaultId {
+    return this.header.vaultId;
+  }
+
+  /** Creates a new repository; the header is written last, so a crash leaves no half-made vault. */
+  static async create(store: ObjectStore, options: CreateRepositoryOptions): Promise<Repository> {
+    if (await store.has(objectKeys.header)) {
+      throw new AmberError('VAULT_EXISTS', `${store.location} already holds an Amber vault.`);
+    }
+    const header: VaultHeader = {
+      formatVersion: FORMAT_VERSION,
+      vaultId: newVaultId(),
+      createdAt: options.clock.nowMs(),
+      chunker: options.chunker ?? DEFAULT_CHUNKER_PARAMS,
+    };
+    const masterSecret = newMasterSecret();
+    const keyId = newKeyId();
+    const envelope = await sealKeyEnvelope({
+      masterSecret,
+      passphrase: options.passphrase,
+      vaultId: header.vaultId,
+      keyId,
+      createdAt: header.createdAt,
+      label: 'initial',
+      ...(options.kdf === undefined ? {} : { kdf: options.kdf }),
+    });
+    await store.put(objectKeys.key(keyId), envelope);
+    await store.put(objectKeys.header, encodeVaultHeader(header));
+    return new Repository(store, header, deriveVaultKeys(masterSecret));
+  }
+
+  /** Reads the plaintext header (no passphrase needed). */
+  static async readHeader(store: ObjectStore): Promise<VaultHeader> {
+    try {
+      return decodeVaultHeader(await store.get(objectKeys.header));
+    } catch (error) {
+      if (isAmberError(error, 'NOT_FOUND')) {
+        throw new AmberError('VAULT_NOT_FOUND', `There is no Amber vault at ${store.location}.`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /** Opens the repository: tries the passphrase on each key envelope until one opens. */
+  static async open(store: ObjectStore, passphrase: string, header?: VaultHeader): Promise<Repository> {
+    const vaultHeader = header ?? (await Repository.readHeader(store));
+    const keyIds: KeyId[] = [];
+    for await (const object of store.list('keys/')) {
+      const id = object.key.slice('keys/'.length);
+      if (isKeyId(id)) keyIds.push(asKeyId(id));
+    }
+    let lastError: unknown = new AmberError('CORRUPT_OBJECT', `The vault at ${store.location} has no key envelope.`);
+    for (const keyId of keyIds) {
+      try {
+        const bytes = await store.get(objectKeys.key(keyId));
+        const secret = await openKeyEnvelope(bytes, passphrase, { vaultId: vaultHeader.vaultId, keyId });
+        return new Repository(store, vaultHeader, deriveVaultKeys(secret));
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    if (keyIds.length > 1 && isAmberError(lastError, 'WRONG_PASSWORD')) {
+      throw new AmberError('WRONG_PASSWORD', 'The passphrase opens none of the key envelopes of this vault.');
+    }
+    throw lastError;
+  }
+
+  async loadIndex(): Promise<void> {
+    const ids = await this.listIds('index/');
+    const segments = await mapConcurrent(ids, 8, async (id) => {
+      const indexId = asIndexId(id);
+      return { indexId, segment: decodeIndexSegment(this.keys, indexId, await this.store.get(objectKeys.index(indexId))) };
+    });
+    for (const { indexId, segment } of segments) this.index.addSegment(indexId, segment);
+  }
+
+  async putPack(packId: PackId, bytes: Uint8Array, options?: PutOptions): Promise<void> {
+    await putIdempotent(this.store, objectKeys.pack(packId), bytes, options);
+  }
+
+  async putIndexSegment(segment: IndexSegment, options?: PutOptions): Promise<IndexId> {
+    const { indexId, bytes } = encodeIndexSegment(this.keys, segment);
+    await putIdempotent(this.store, objectKeys.index(indexId), bytes, options);
+    this.index.addSegment(indexId, segment);
+    return indexId;
+  }
+
+  async putPoint(header: PointHeader, body: PointBody, options?: PutOptions): Promise<PointId> {
+    const { pointId, bytes } = encodePointManifest(this.keys, header, body);
+    await putIdempotent(this.store, objectKeys.point(pointId), bytes, options);
+    return pointId;
+  }
+
+  async listPointIds(): Promise<PointId[]> {
+    return (await this.listIds('points/')).map(asPointId);
+  }
+
+  async loadPoint(id: PointId): Promise<DecodedPoint> {
+    const bytes = await this.store.get(objectKeys.point(id));
+    return { id, ...decodePointManifest(this.keys, id, bytes) };
+  }
+
+  async loadPointHeader(id: PointId): Promise<PointHeader> {
+    return readPointHeader(await this.store.get(objectKeys.point(id)), id);
+  }
+
+  /** Reads, authenticates, decrypts and decompresses one blob. */
+  async readBlob(blobId: BlobId): Promise<Buffer> {
+    const location = this.index.get(blobId);
+    if (location === undefined) {
+      throw new AmberError('CORRUPT_OBJECT', `Blob ${blobId} is needed but is in no index segment of the vault.`, {
+        details: { blob: blobId },
+      });
+    }
+    return this.readBlobAt(location.packId, location.entry);
+  }
+
+  async readBlobAt(packId: PackId, entry: PackEntry): Promise<Buffer> {
+    const stored = await this.store.getRange(objectKeys.pack(packId), entry.offset, entry.length);
+    return openBlob(this.keys, packId, entry, stored);
+  }
+
+  async readTree(blobId: BlobId): Promise<TreeNode[]> {
+    return decodeTree(await this.readBlob(blobId), `tree ${blobId}`);
+  }
+
+  async listIds(prefix: 'index/' | 'points/'): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const object of this.store.list(prefix)) {
+      const id = object.key.slice(prefix.length);
+      if (isHex64(id)) ids.push(id);
+    }
+    return ids.sort();
+  }
+}
+
+/**
+ * Content-addressed objects may be written twice (a retried upload, two workers storing the same
+ * pack): an existing object with the same key already holds the same bytes, so ALREADY_EXISTS is
+ * success here. Every other error propagates.
+ */
+async function putIdempotent(store: ObjectStore, key: string, bytes: Uint8Array, options?: PutOptions): Promise<void> {
+  try {
+    await store.put(key, bytes, options);
+  } catch (error) {
+    if (!isAmberError(error, 'ALREADY_EXISTS')) throw error;
+  }
+}

@@ -1,0 +1,86 @@
+import type { BlobId } from '../core/ids.js';
+import { computeBlobId } from '../format/blob-id.js';
+import { PACK_TARGET_BYTES, PackWriter } from '../format/pack.js';
+import { encodeTree, type TreeNode } from '../format/tree.js';
+import type { PackUploader } from './pack-uploader.js';
+import type { Repository } from './repository.js';
+import type { SourceDir, SourceEntry, SourceFile } from './source-tree.js';
+
+/**
+ * Builds the directory trees of a backup bottom-up and stores each tree blob the vault does not
+ * have yet, in tree packs of their own (so metadata can be read without touching file data).
+ */
+export class TreeBuilder {
+  readonly treeIds = new Set<BlobId>();
+  readonly #repo: Repository;
+  readonly #uploader: PackUploader;
+  readonly #contents: ReadonlyMap<SourceFile, readonly BlobId[]>;
+  readonly #sizes: ReadonlyMap<SourceFile, number>;
+  #pack: PackWriter;
+
+  constructor(
+    repo: Repository,
+    uploader: PackUploader,
+    contents: ReadonlyMap<SourceFile, readonly BlobId[]>,
+    sizes: ReadonlyMap<SourceFile, number>,
+  ) {
+    this.#repo = repo;
+    this.#uploader = uploader;
+    this.#contents = contents;
+    this.#sizes = sizes;
+    this.#pack = new PackWriter(repo.keys);
+  }
+
+  /** Stores the tree of `dir` and everything below it; returns the tree's blob id. */
+  async build(dir: SourceDir): Promise<BlobId> {
+    const nodes: TreeNode[] = [];
+    for (const entry of dir.children) {
+      const node = entry.kind === 'dir' ? this.#dirNode(entry, await this.build(entry)) : this.#leafNode(entry);
+      if (node !== undefined) nodes.push(node);
+    }
+    const bytes = encodeTree(nodes);
+    const id = computeBlobId(this.#repo.keys.blobIdKey, bytes);
+    if (!this.treeIds.has(id) && !this.#repo.index.has(id) && !this.#pack.has(id)) {
+      this.#pack.add(id, 'tree', bytes);
+      if (this.#pack.byteLength >= PACK_TARGET_BYTES) await this.flush();
+    }
+    this.treeIds.add(id);
+    return id;
+  }
+
+  async flush(): Promise<void> {
+    if (this.#pack.blobCount === 0) return;
+    const { packId, bytes, entries } = this.#pack.finish();
+    this.#pack = new PackWriter(this.#repo.keys);
+    await this.#uploader.add(packId, bytes, entries);
+  }
+
+  #dirNode(entry: SourceDir, subtree: BlobId): TreeNode {
+    return { type: 'dir', ...common(entry), subtree };
+  }
+
+  #leafNode(entry: Exclude<SourceEntry, SourceDir>): TreeNode | undefined {
+    switch (entry.kind) {
+      case 'file': {
+        const content = this.#contents.get(entry);
+        if (content === undefined) return undefined; // unreadable: reported as a warning
+        const base = { type: 'file' as const, ...common(entry), size: this.#sizes.get(entry) ?? 0, content };
+        return entry.stat.nlink > 1n ? { ...base, hardlinkKey: `${entry.stat.dev}:${entry.stat.ino}` } : base;
+      }
+      case 'symlink':
+        return { type: 'symlink', ...common(entry), target: entry.target };
+      case 'fifo':
+        return { type: 'fifo', ...common(entry) };
+    }
+  }
+}
+
+function common(entry: SourceEntry): { name: string; mode: number; uid: number; gid: number; mtimeNs: string } {
+  return {
+    name: entry.name,
+    mode: Number(entry.stat.mode) & 0o7777,
+    uid: Number(entry.stat.uid),
+    gid: Number(entry.stat.gid),
+    mtimeNs: String(entry.stat.mtimeNs),
+  };
+}

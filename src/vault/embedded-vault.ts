@@ -1,0 +1,215 @@
+import { mkdir, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Clock } from '../core/clock.js';
+import { MS_PER_DAY } from '../core/clock.js';
+import { AmberError } from '../core/errors.js';
+import { objectKeys, type PointId } from '../core/ids.js';
+import { Catalog } from '../catalog/catalog.js';
+import type { PointRow } from '../catalog/point-row.js';
+import type { KdfCost } from '../format/key-envelope.js';
+import type { VaultHeader } from '../format/vault-header.js';
+import { LocalStore } from '../storage/local-store.js';
+import type { ObjectStore, ProbeReport } from '../storage/object-store.js';
+import { archive, type ArchiveProgress } from '../engine/archiver.js';
+import { FilesCache } from '../engine/files-cache.js';
+import { Repository } from '../engine/repository.js';
+import { restorePoint, type RestoreProgress } from '../engine/restorer.js';
+import { verifyRepository, type VerifyReport } from '../engine/verifier.js';
+import { walkSources } from '../engine/walker.js';
+import { listPointFiles } from './list-point-files.js';
+import { pointRowFrom } from './point-rows.js';
+import { resolvePointRef } from './point-resolver.js';
+import { syncCatalog } from './sync-catalog.js';
+import { validateItemName, validateRetainDays } from './validate.js';
+import type { BackupOutcome, BackupRequest, ListedNode, RestoreOutcome, RestoreRequest, VaultService } from './vault-service.js';
+
+export interface EmbeddedVaultOptions {
+  readonly dir: string;
+  readonly clock: Clock;
+  /** Where the files cache lives on this host (e.g. ~/.cache/amber). */
+  readonly cacheDir: string;
+  /** Asked only when a command needs to decrypt (so `doctor` and in-sync listings never prompt). */
+  readonly passphrase: () => Promise<string>;
+  readonly workerCount?: number;
+}
+
+const CATALOG_FILE = path.join('.catalog', 'catalog.sqlite');
+
+/** The vault service running in-process on a local vault directory (embedded mode). */
+export class EmbeddedVault implements VaultService {
+  readonly location: string;
+  readonly #options: EmbeddedVaultOptions;
+  readonly #store: ObjectStore;
+  readonly #header: VaultHeader;
+  readonly #catalog: Catalog;
+  #repo: Promise<Repository> | undefined;
+  #indexLoaded: Promise<Repository> | undefined;
+  #synced = false;
+
+  private constructor(options: EmbeddedVaultOptions, store: ObjectStore, header: VaultHeader, catalog: Catalog) {
+    this.#options = options;
+    this.#store = store;
+    this.#header = header;
+    this.#catalog = catalog;
+    this.location = store.location;
+  }
+
+  /** Creates a vault in an empty (or new) directory. */
+  static async init(
+    dir: string,
+    options: { clock: Clock; passphrase: string; kdf?: KdfCost },
+  ): Promise<{ vaultId: string; location: string }> {
+    const root = path.resolve(dir);
+    await mkdir(root, { recursive: true });
+    if ((await readdir(root)).length > 0) {
+      throw new AmberError('VAULT_EXISTS', `${root} is not empty; a new vault needs an empty or new directory.`, {
+        details: { dir: root },
+      });
+    }
+    const store = await LocalStore.open(root, options.clock);
+    try {
+      const repo = await Repository.create(store, options);
+      await mkdir(path.join(root, '.catalog'), { recursive: true });
+      const catalog = await Catalog.open(path.join(root, CATALOG_FILE));
+      await catalog.setMeta('vaultId', repo.vaultId);
+      await catalog.close();
+      return { vaultId: repo.vaultId, location: store.location };
+    } finally {
+      await store.close();
+    }
+  }
+
+  static async open(options: EmbeddedVaultOptions): Promise<EmbeddedVault> {
+    const root = path.resolve(options.dir);
+    let store: LocalStore;
+    try {
+      store = await LocalStore.open(root, options.clock);
+    } catch (error) {
+      throw new AmberError('VAULT_NOT_FOUND', `There is no Amber vault at ${root}.`, { cause: error });
+    }
+    const header = await Repository.readHeader(store);
+    await mkdir(path.join(root, '.catalog'), { recursive: true });
+    const catalog = await Catalog.open(path.join(root, CATALOG_FILE));
+    return new EmbeddedVault(options, store, header, catalog);
+  }
+
+  async backup(request: BackupRequest, onProgress?: (p: ArchiveProgress) => void): Promise<BackupOutcome> {
+    validateItemName(request.item);
+    validateRetainDays(request.retainDays);
+    const { clock } = this.#options;
+    const startedMs = clock.monotonicMs();
+    const createdAt = clock.nowMs();
+    // The passphrase KDF, the index load and the file-system walk overlap.
+    const [walk, filesCache, repo] = await Promise.all([
+      walkSources(request.paths),
+      FilesCache.load(this.#options.cacheDir, this.#header.vaultId, request.item),
+      this.#repoWithIndex(),
+    ]);
+    const result = await archive(repo, walk, {
+      clock,
+      filesCache,
+      ...(this.#options.workerCount === undefined ? {} : { workerCount: this.#options.workerCount }),
+      ...(onProgress === undefined ? {} : { onProgress }),
+    });
+    await this.#sync();
+    const parent = await this.#catalog.latestPoint(request.item);
+    const header = {
+      formatVersion: 1 as const,
+      vaultId: this.#header.vaultId,
+      item: request.item,
+      createdAt,
+      retainUntil: createdAt + request.retainDays * MS_PER_DAY,
+      tags: [...(request.tags ?? [])],
+      hostname: request.hostname,
+      paths: walk.root.children.length === 0 ? [] : [...new Set(request.paths.map((p) => path.resolve(p)))],
+    };
+    const durationMs = Math.round(clock.monotonicMs() - startedMs);
+    const body = {
+      root: result.root,
+      indexIds: result.indexIds,
+      packIds: result.packIds,
+      stats: { ...result.stats, durationMs, warnings: result.warnings.length },
+      ...(parent === undefined ? {} : { parent: parent.id }),
+    };
+    const pointId = await repo.putPoint(header, body);
+    const point = pointRowFrom(pointId, header, body);
+    await this.#catalog.addPoint(point);
+    await result.saveFilesCache(pointId);
+    return { point, stats: { ...result.stats, durationMs }, warnings: result.warnings };
+  }
+
+  async listPoints(filter: { item?: string } = {}): Promise<PointRow[]> {
+    await this.#sync();
+    return this.#catalog.listPoints(filter);
+  }
+
+  async resolvePoint(ref: string, item?: string): Promise<PointRow> {
+    await this.#sync();
+    return resolvePointRef(this.#catalog, ref, item);
+  }
+
+  async listFiles(ref: string, insidePath?: string): Promise<ListedNode[]> {
+    const point = await this.resolvePoint(ref);
+    return listPointFiles(await this.#repoWithIndex(), point.root, insidePath ?? '/');
+  }
+
+  async restore(request: RestoreRequest, onProgress?: (p: RestoreProgress) => void): Promise<RestoreOutcome> {
+    const point = await this.resolvePoint(request.ref, request.item);
+    const startedMs = this.#options.clock.monotonicMs();
+    const result = await restorePoint(await this.#repoWithIndex(), point.root, {
+      target: request.target,
+      includes: request.includes,
+      clock: this.#options.clock,
+      ...(onProgress === undefined ? {} : { onProgress }),
+    });
+    return { ...result, pointId: point.id, durationMs: Math.round(this.#options.clock.monotonicMs() - startedMs) };
+  }
+
+  async verify(options: { readData: boolean }): Promise<VerifyReport> {
+    return verifyRepository(await this.#openRepo(), options);
+  }
+
+  async doctor(): Promise<ProbeReport> {
+    return this.#store.probe();
+  }
+
+  async rebuildCatalog(): Promise<{ points: number }> {
+    const repo = await this.#openRepo();
+    const rows: PointRow[] = [];
+    for (const id of await repo.listPointIds()) rows.push(await this.#rowFromStorage(repo, id));
+    await this.#catalog.replaceAllPoints(rows);
+    await this.#catalog.setMeta('vaultId', this.#header.vaultId);
+    this.#synced = true;
+    return { points: rows.length };
+  }
+
+  async close(): Promise<void> {
+    await this.#catalog.close();
+    await this.#store.close();
+  }
+
+  /** Makes the catalog agree with the manifests in storage (a crash may have left it behind). */
+  async #sync(): Promise<void> {
+    if (this.#synced) return;
+    await syncCatalog(this.#store, this.#catalog, async (id) => this.#rowFromStorage(await this.#openRepo(), id));
+    this.#synced = true;
+  }
+
+  async #rowFromStorage(repo: Repository, id: PointId): Promise<PointRow> {
+    const point = await repo.loadPoint(id);
+    return pointRowFrom(id, point.header, point.body, await this.#store.stat(objectKeys.point(id)));
+  }
+
+  #openRepo(): Promise<Repository> {
+    this.#repo ??= this.#options.passphrase().then((p) => Repository.open(this.#store, p, this.#header));
+    return this.#repo;
+  }
+
+  #repoWithIndex(): Promise<Repository> {
+    this.#indexLoaded ??= this.#openRepo().then(async (repo) => {
+      await repo.loadIndex();
+      return repo;
+    });
+    return this.#indexLoaded;
+  }
+}

@@ -1,0 +1,68 @@
+import type { PointId } from '../core/ids.js';
+import type { PointRow } from '../catalog/point-row.js';
+import type { ArchiveProgress } from '../engine/archiver.js';
+import type { RestoreProgress, RestoreResult } from '../engine/restorer.js';
+import type { VerifyReport } from '../engine/verifier.js';
+import type { ProbeReport } from '../storage/object-store.js';
+import type { TreeNode } from '../format/tree.js';
+
+/**
+ * The one typed interface the CLI uses to reach a vault. It has an in-process implementation
+ * (embedded mode, EmbeddedVault) and, with the server, an HTTP one; commands never know which.
+ */
+export interface VaultService {
+  readonly location: string;
+  backup(request: BackupRequest, onProgress?: (p: ArchiveProgress) => void): Promise<BackupOutcome>;
+  listPoints(filter?: { item?: string }): Promise<PointRow[]>;
+  /** A full id, a unique id prefix, or 'latest' (of `item` when given). */
+  resolvePoint(ref: string, item?: string): Promise<PointRow>;
+  listFiles(ref: string, insidePath?: string): Promise<ListedNode[]>;
+  restore(request: RestoreRequest, onProgress?: (p: RestoreProgress) => void): Promise<RestoreOutcome>;
+  verify(options: { readData: boolean }): Promise<VerifyReport>;
+  doctor(): Promise<ProbeReport>;
+  rebuildCatalog(): Promise<{ points: number }>;
+  close(): Promise<void>;
+}
+
+export interface BackupRequest {
+  readonly item: string;
+  readonly paths: readonly string[];
+  /** Days to retain the point; 0 means no retention beyond creation. */
+  readonly retainDays: number;
+  readonly tags?: readonly string[];
+  readonly hostname: string;
+}
+
+export interface BackupOutcome {
+  readonly point: PointRow;
+  readonly stats: {
+    readonly files: number;
+    readonly dirs: number;
+    readonly sizeBytes: number;
+    readonly addedBytes: number;
+    readonly addedStoredBytes: number;
+    readonly blobs: number;
+    readonly newBlobs: number;
+    readonly filesFromCache: number;
+    readonly durationMs: number;
+  };
+  readonly warnings: readonly { path: string; message: string }[];
+}
+
+export interface RestoreRequest {
+  readonly ref: string;
+  readonly item?: string;
+  readonly target: string;
+  readonly includes: readonly string[];
+}
+
+export interface RestoreOutcome extends RestoreResult {
+  readonly pointId: PointId;
+  readonly durationMs: number;
+}
+
+export interface ListedNode {
+  /** Absolute path inside the point. */
+  readonly path: string;
+  readonly node: TreeNode;
+}
