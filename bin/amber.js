@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+// More libuv threads than the default 4: restores and walks issue many small file-system calls that
+// each wait on the disk; the pool must be sized before its first use, so before main is loaded.
+process.env.UV_THREADPOOL_SIZE ??= '8';
+const { main } = await import('../dist/cli/main.js');
 
 process.exitCode = await main(process.argv);

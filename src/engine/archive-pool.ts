@@ -2,6 +2,8 @@ import { Worker } from 'node:worker_threads';
 import { AmberError } from '../core/errors.js';
 import type { ArchiveWorkerData, FileJob, FileResult, FromWorker, ToWorker } from './archive-protocol.js';
 import type { PackUploader } from './pack-uploader.js';
+import { createPackSlotPool, releasePackSlot } from './pack-slots.js';
+import { PackWriter } from '../format/pack.js';
 
 export interface PoolJob extends FileJob {
   readonly sizeBytes: number;
@@ -26,7 +28,7 @@ export async function runArchivePool(
   jobs: readonly PoolJob[],
   options: {
     readonly workerCount: number;
-    readonly workerData: Omit<ArchiveWorkerData, 'unacceptedPacks'>;
+    readonly workerData: Omit<ArchiveWorkerData, 'packSlots'>;
     readonly uploader: PackUploader;
     readonly onResult: (result: FileResult) => void;
   },
@@ -34,6 +36,9 @@ export async function runArchivePool(
   const batches = toBatches(jobs);
   const count = Math.max(1, Math.min(options.workerCount, batches.length));
   const slots: WorkerSlot[] = [];
+  // Each worker always holds the slot it fills; one more lets a finished pack be stored meanwhile.
+  const packSlots = createPackSlotPool(count + 1, PackWriter.outputBytesFor(options.workerData.packTargetBytes));
+  const slotBuffers = packSlots.buffers.map((sab) => Buffer.from(sab));
   let nextBatch = 0;
   let failure: unknown;
   // Packs arrive in order on each port; one chain keeps accounting simple and applies backpressure.
@@ -53,22 +58,19 @@ export async function runArchivePool(
       }
     };
     for (let i = 0; i < count; i++) {
-      const unacceptedPacks = new SharedArrayBuffer(4);
-      const unaccepted = new Int32Array(unacceptedPacks);
       const worker = new Worker(new URL('./archive-worker.js', import.meta.url), {
-        workerData: { ...options.workerData, unacceptedPacks } satisfies ArchiveWorkerData,
+        workerData: { ...options.workerData, packSlots } satisfies ArchiveWorkerData,
       });
       const slot: WorkerSlot = { worker, outstanding: 0 };
       slots.push(slot);
       worker.on('error', fail);
       worker.on('message', (message: FromWorker) => {
         if (message.type === 'pack') {
+          const bytes = (slotBuffers[message.slot] as Buffer).subarray(0, message.byteLength);
           packChain = packChain
-            .then(() => options.uploader.add(message.packId, message.bytes, message.entries))
-            .then(() => {
-              Atomics.sub(unaccepted, 0, 1);
-              Atomics.notify(unaccepted, 0);
-            })
+            .then(() =>
+              options.uploader.add(message.packId, bytes, message.entries, () => releasePackSlot(packSlots, message.slot)),
+            )
             .catch(fail);
         } else if (message.type === 'files') {
           for (const result of message.results) options.onResult(result);

@@ -1,6 +1,7 @@
 import type { PackEntry } from '../format/pack.js';
 import type { ChunkerParams } from '../format/chunker.js';
 import type { PackId } from '../core/ids.js';
+import type { PackSlotPool } from './pack-slots.js';
 
 /** Messages between the archiver (main thread) and its archive workers. */
 export interface ArchiveWorkerData {
@@ -10,15 +11,9 @@ export interface ArchiveWorkerData {
   readonly chunker: ChunkerParams;
   readonly knownBlobs: SharedArrayBuffer;
   readonly packTargetBytes: number;
-  /**
-   * One Int32: packs this worker has posted that the main thread has not yet accepted. The worker
-   * waits (Atomics.wait) while it is at MAX_UNACCEPTED_PACKS, so memory stays bounded when storage
-   * is slower than the workers.
-   */
-  readonly unacceptedPacks: SharedArrayBuffer;
+  /** The shared pack buffers (engine/pack-slots.ts). */
+  readonly packSlots: PackSlotPool;
 }
-
-export const MAX_UNACCEPTED_PACKS = 1;
 
 export interface FileJob {
   readonly id: number;
@@ -36,6 +31,13 @@ export interface FileResult {
 
 export type FromWorker =
   | { readonly type: 'files'; readonly results: readonly FileResult[] }
-  | { readonly type: 'pack'; readonly packId: PackId; readonly bytes: Uint8Array; readonly entries: readonly PackEntry[] }
+  | {
+      readonly type: 'pack';
+      readonly packId: PackId;
+      /** The pack is the first `byteLength` bytes of this slot of the pool; free the slot once stored. */
+      readonly slot: number;
+      readonly byteLength: number;
+      readonly entries: readonly PackEntry[];
+    }
   | { readonly type: 'flushed' }
   | { readonly type: 'fatal'; readonly message: string };

@@ -6,14 +6,8 @@ import { PackWriter } from '../format/pack.js';
 import type { VaultKeys } from '../format/vault-keys.js';
 import type { BlobId } from '../core/ids.js';
 import { SharedBlobIdSet } from './blob-id-set.js';
-import {
-  MAX_UNACCEPTED_PACKS,
-  type ArchiveWorkerData,
-  type FileJob,
-  type FileResult,
-  type FromWorker,
-  type ToWorker,
-} from './archive-protocol.js';
+import type { ArchiveWorkerData, FileJob, FileResult, FromWorker, ToWorker } from './archive-protocol.js';
+import { acquirePackSlot } from './pack-slots.js';
 
 /**
  * An archive worker: reads files, cuts them into chunks, skips chunks the vault already has, and
@@ -31,30 +25,31 @@ const keys: VaultKeys = {
 const chunker = new Chunker(data.chunker, gearTable(keys.chunkerKey));
 const known = SharedBlobIdSet.attach(data.knownBlobs);
 const written = new Set<string>();
-const buffer = Buffer.allocUnsafe(Math.max(2 * data.chunker.maxSizeBytes, 16 * 1024 * 1024));
-let pack = new PackWriter(keys);
-const unaccepted = new Int32Array(data.unacceptedPacks);
+/** Room for the largest chunk plus 4 MiB, so refills are large reads. */
+const buffer = Buffer.allocUnsafe(data.chunker.maxSizeBytes + 4 * 1024 * 1024);
+const slotBuffers = data.packSlots.buffers.map((sab) => Buffer.from(sab));
+let slot = acquirePackSlot(data.packSlots);
+let pack = new PackWriter(keys, slotBuffers[slot]);
 
-const post = (message: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+const post = (message: FromWorker): void => port.postMessage(message);
 
 function flushPack(): void {
   if (pack.blobCount === 0) return;
   const { packId, bytes, entries } = pack.finish();
-  pack = new PackWriter(keys);
-  const copy = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : Buffer.from(bytes);
-  for (let n = Atomics.load(unaccepted, 0); n >= MAX_UNACCEPTED_PACKS; n = Atomics.load(unaccepted, 0)) {
-    Atomics.wait(unaccepted, 0, n);
-  }
-  Atomics.add(unaccepted, 0, 1);
-  post({ type: 'pack', packId, bytes: copy, entries }, [copy.buffer as ArrayBuffer]);
+  post({ type: 'pack', packId, slot, byteLength: bytes.length, entries });
+  slot = acquirePackSlot(data.packSlots);
+  pack = new PackWriter(keys, slotBuffers[slot]);
 }
 
 function storeChunk(chunk: Uint8Array): BlobId {
   const id = computeBlobId(keys.blobIdKey, chunk);
   if (written.has(id) || known.has(id)) return id;
+  // A stored payload is never larger than the chunk, so the chunk's size is a safe bound.
+  if (pack.blobCount > 0 && (!pack.fits(chunk.length) || pack.byteLength + chunk.length > data.packTargetBytes)) {
+    flushPack();
+  }
   pack.add(id, 'data', chunk);
   written.add(id);
-  if (pack.byteLength >= data.packTargetBytes) flushPack();
   return id;
 }
 

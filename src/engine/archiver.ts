@@ -151,14 +151,17 @@ export async function archive(repo: Repository, walk: WalkResult, options: Archi
       newBlobs: uploader.newBlobs,
       filesFromCache,
     },
-    saveFilesCache: (pointId) =>
-      FilesCache.save(
+    saveFilesCache: async (pointId) => {
+      // Nothing read and nothing gone: the cache already says exactly this.
+      if (filesFromCache === committedFiles.length && options.filesCache.size === committedFiles.length) return;
+      await FilesCache.save(
         options.filesCache,
         pointId,
         committedFiles
           .filter((f) => !isRacy(f.stat, startedAtNs))
           .map((f) => ({ path: f.path, stat: f.stat, content: contents.get(f) ?? [] })),
-      ),
+      );
+    },
   };
 }
 

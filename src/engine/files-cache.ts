@@ -9,59 +9,64 @@ import type { BlobId, PointId, VaultId } from '../core/ids.js';
  * that prove it unchanged (size, mtime, ctime, inode) and the blob ids of its content. A file whose
  * facts all match is not read again. It lives on the backed-up host, outside the vault, and holds no
  * file content; losing it only costs a re-read. It is written only after a point is committed.
+ *
+ * Format (one text file per vault and item): a first line `amber-files-cache 2 <pointId>`, then one
+ * line per file: JSON-quoted path, size, mtimeNs, ctimeNs, inode and the concatenated hex blob ids,
+ * separated by tabs. Lines are split only when looked up, so loading 100k entries costs little.
  */
-export interface CachedFile {
-  readonly size: string;
-  readonly mtimeNs: string;
-  readonly ctimeNs: string;
-  readonly ino: string;
-  readonly content: readonly BlobId[];
-}
-
-interface CacheDocument {
-  readonly version: 1;
-  readonly pointId: PointId;
-  readonly files: Record<string, CachedFile>;
-}
+const MAGIC = 'amber-files-cache 2';
+const ID_HEX = 64;
 
 export class FilesCache {
   readonly #file: string;
-  readonly #entries: Map<string, CachedFile>;
+  /** JSON-quoted path → the rest of its line. */
+  readonly #lines: Map<string, string>;
 
-  private constructor(file: string, entries: Map<string, CachedFile>) {
+  private constructor(file: string, lines: Map<string, string>) {
     this.#file = file;
-    this.#entries = entries;
+    this.#lines = lines;
   }
 
   /** Loads the cache of one item of one vault; a missing or unreadable cache is simply empty. */
   static async load(cacheDir: string, vaultId: VaultId, item: string): Promise<FilesCache> {
     const itemKey = createHash('sha256').update(item).digest('hex').slice(0, 32);
-    const file = path.join(cacheDir, vaultId, 'files', `${itemKey}.json`);
+    const file = path.join(cacheDir, vaultId, 'files', `${itemKey}.tsv`);
+    const lines = new Map<string, string>();
     try {
-      const doc = JSON.parse(await readFile(file, 'utf8')) as CacheDocument;
-      if (doc.version === 1 && typeof doc.files === 'object') {
-        return new FilesCache(file, new Map(Object.entries(doc.files)));
+      const text = await readFile(file, 'utf8');
+      const all = text.split('\n');
+      if (all[0]?.startsWith(MAGIC)) {
+        for (let i = 1; i < all.length; i++) {
+          const line = all[i] as string;
+          const tab = line.indexOf('\t');
+          if (tab > 0) lines.set(line.slice(0, tab), line.slice(tab + 1));
+        }
       }
     } catch {
       // absent or damaged: start empty, the backup reads every file
     }
-    return new FilesCache(file, new Map());
+    return new FilesCache(file, lines);
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#lines.size;
   }
 
   /** The cached content of the file when its lstat facts match exactly, else undefined. */
   lookup(filePath: string, stat: BigIntStats): readonly BlobId[] | undefined {
-    const cached = this.#entries.get(filePath);
-    if (cached === undefined) return undefined;
+    const rest = this.#lines.get(JSON.stringify(filePath));
+    if (rest === undefined) return undefined;
+    const [size, mtimeNs, ctimeNs, ino, ids = ''] = rest.split('\t');
     const same =
-      cached.size === String(stat.size) &&
-      cached.mtimeNs === String(stat.mtimeNs) &&
-      cached.ctimeNs === String(stat.ctimeNs) &&
-      cached.ino === String(stat.ino);
-    return same ? cached.content : undefined;
+      size === String(stat.size) &&
+      mtimeNs === String(stat.mtimeNs) &&
+      ctimeNs === String(stat.ctimeNs) &&
+      ino === String(stat.ino) &&
+      ids.length % ID_HEX === 0;
+    if (!same) return undefined;
+    const content: BlobId[] = [];
+    for (let i = 0; i < ids.length; i += ID_HEX) content.push(ids.slice(i, i + ID_HEX) as BlobId);
+    return content;
   }
 
   /** Replaces the cache with the files of a committed point, atomically (temp + fsync + rename). */
@@ -70,21 +75,16 @@ export class FilesCache {
     pointId: PointId,
     files: Iterable<{ path: string; stat: BigIntStats; content: readonly BlobId[] }>,
   ): Promise<void> {
-    const doc: { version: 1; pointId: PointId; files: Record<string, CachedFile> } = { version: 1, pointId, files: {} };
+    const out: string[] = [`${MAGIC} ${pointId}`];
     for (const f of files) {
-      doc.files[f.path] = {
-        size: String(f.stat.size),
-        mtimeNs: String(f.stat.mtimeNs),
-        ctimeNs: String(f.stat.ctimeNs),
-        ino: String(f.stat.ino),
-        content: f.content,
-      };
+      const s = f.stat;
+      out.push(`${JSON.stringify(f.path)}\t${s.size}\t${s.mtimeNs}\t${s.ctimeNs}\t${s.ino}\t${f.content.join('')}`);
     }
     await mkdir(path.dirname(previous.#file), { recursive: true, mode: 0o700 });
     const tmp = `${previous.#file}.${randomBytes(6).toString('hex')}.tmp`;
     const handle = await open(tmp, 'wx', 0o600);
     try {
-      await handle.writeFile(JSON.stringify(doc));
+      await handle.writeFile(out.join('\n') + '\n');
       await handle.sync();
     } finally {
       await handle.close();

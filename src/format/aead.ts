@@ -43,6 +43,24 @@ export function sealAfter(prefix: Uint8Array, key: Buffer, plaintext: Uint8Array
   return out;
 }
 
+/**
+ * Writes `seal(key, plaintext, aad)` into `target` at `offset` (no new record buffer; used by pack
+ * writers that fill a preallocated pack). Returns the number of bytes written.
+ */
+export function sealInto(target: Buffer, offset: number, key: Buffer, plaintext: Uint8Array, aad: Uint8Array): number {
+  const length = SEAL_OVERHEAD_BYTES + plaintext.length;
+  if (offset + length > target.length) throw new RangeError('sealInto: the record does not fit in the target');
+  const nonce = target.subarray(offset, offset + NONCE_BYTES);
+  takeNonceInto(nonce);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
+  cipher.setAAD(aad);
+  let at = offset + NONCE_BYTES;
+  at += cipher.update(plaintext).copy(target, at);
+  at += cipher.final().copy(target, at);
+  cipher.getAuthTag().copy(target, at);
+  return length;
+}
+
 /** Decrypts a sealed record; undefined when it is too short or fails authentication. */
 export function tryOpen(key: Buffer, sealed: Uint8Array, aad: Uint8Array): Buffer | undefined {
   if (sealed.length < SEAL_OVERHEAD_BYTES) return undefined;

@@ -56,7 +56,7 @@ export function compressBlobTransient(raw: Uint8Array): CompressedBlob {
 }
 
 /**
- * zstd level 3 unless the data does not compress: blobs under 64 bytes, blobs over 64 KiB whose
+ * zstd level 1 unless the data does not compress: blobs under 64 bytes, blobs over 64 KiB whose
  * sample does not shrink below ~97 %, and blobs that do not save at least 1/32 are stored raw (compression 0, the
  * payload is `raw` itself). A zstd payload is a new buffer the caller owns.
  */

@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { AmberError } from '../core/errors.js';
 import { asPackId, objectKeys, type BlobId, type PackId } from '../core/ids.js';
-import { SEAL_OVERHEAD_BYTES, seal, tryOpen } from './aead.js';
+import { SEAL_OVERHEAD_BYTES, seal, sealInto, tryOpen } from './aead.js';
 import { computeBlobId } from './blob-id.js';
 import { compressBlobTransient, decompressBlob, type Compression } from './compression.js';
 import { corruptObject, unsupportedFormat } from './format-errors.js';
@@ -21,6 +21,8 @@ export type { BlobType, PackEntry } from './pack-entry.js';
 
 /** A writer finishes a pack once it holds this many bytes. */
 export const PACK_TARGET_BYTES = 16 * 1024 * 1024;
+/** Writers finish a pack at this many blobs, which bounds the footer (and a preallocated pack). */
+export const PACK_MAX_BLOBS = 50_000;
 
 const PACK_MAGIC = Buffer.from('AMBERPK1', 'latin1');
 const FOOTER_VERSION = 1;
@@ -41,6 +43,11 @@ function blobAad(type: BlobType, blobId: BlobId): Buffer {
   return aad;
 }
 
+/** Bytes of a sealed footer with `entries` entries, plus the trailer. */
+function footerBytesFor(entries: number): number {
+  return SEAL_OVERHEAD_BYTES + 1 + entries * PACK_ENTRY_BYTES + TRAILER_BYTES;
+}
+
 /**
  * Builds one pack (docs/format.md §7): sealed blob records back to back, then the sealed footer,
  * its u32 LE length and "AMBERPK1". The pack id (SHA-256 of every stored byte) is hashed while
@@ -52,11 +59,27 @@ export class PackWriter {
   readonly #records: Buffer[] = [];
   readonly #entries: PackEntry[] = [];
   readonly #blobIds = new Set<string>();
+  /** When set, records are sealed straight into this buffer and finish() returns a view of it. */
+  readonly #output: Buffer | undefined;
   #byteLength = 0;
   #finished = false;
 
-  constructor(keys: VaultKeys) {
+  constructor(keys: VaultKeys, output?: Buffer) {
     this.#keys = keys;
+    this.#output = output;
+  }
+
+  /** The size a preallocated output buffer needs for packs of up to `recordBytes` of records. */
+  static outputBytesFor(recordBytes: number): number {
+    return recordBytes + footerBytesFor(PACK_MAX_BLOBS);
+  }
+
+  /** True when a blob with a payload of `payloadBytes` can still be added (always, without an output buffer). */
+  fits(payloadBytes: number): boolean {
+    if (this.#entries.length >= PACK_MAX_BLOBS) return false;
+    if (this.#output === undefined) return true;
+    const recordBytes = this.#byteLength + SEAL_OVERHEAD_BYTES + payloadBytes;
+    return recordBytes + footerBytesFor(this.#entries.length + 1) <= this.#output.length;
   }
 
   /** Bytes of blob records so far (the final pack adds the footer). */
@@ -97,12 +120,23 @@ export class PackWriter {
     if (rawLength > MAX_U32 || this.#byteLength + payload.length + SEAL_OVERHEAD_BYTES > MAX_U32) {
       throw new AmberError('INTERNAL', 'A pack cannot exceed 4 GiB; finish it before adding more blobs.');
     }
-    const record = seal(this.#keys.dataKey, payload, blobAad(type, blobId));
-    this.#entries.push({ blobId, type, offset: this.#byteLength, length: record.length, rawLength, compression });
+    if (!this.fits(payload.length)) {
+      throw new AmberError('INTERNAL', 'The blob does not fit in this pack; finish the pack first.');
+    }
+    const offset = this.#byteLength;
+    let length: number;
+    if (this.#output === undefined) {
+      const record = seal(this.#keys.dataKey, payload, blobAad(type, blobId));
+      this.#records.push(record);
+      this.#hash.update(record);
+      length = record.length;
+    } else {
+      length = sealInto(this.#output, offset, this.#keys.dataKey, payload, blobAad(type, blobId));
+      this.#hash.update(this.#output.subarray(offset, offset + length));
+    }
+    this.#entries.push({ blobId, type, offset, length, rawLength, compression });
     this.#blobIds.add(blobId);
-    this.#records.push(record);
-    this.#hash.update(record);
-    this.#byteLength += record.length;
+    this.#byteLength += length;
   }
 
   /** Seals the footer and returns the whole pack. The writer cannot be used afterwards. */
@@ -117,8 +151,15 @@ export class PackWriter {
     trailer.writeUInt32LE(footer.length, 0);
     PACK_MAGIC.copy(trailer, 4);
     const packId = asPackId(this.#hash.update(footer).update(trailer).digest('hex'));
-    const bytes = Buffer.concat([...this.#records, footer, trailer]);
-    this.#records.length = 0;
+    let bytes: Buffer;
+    if (this.#output === undefined) {
+      bytes = Buffer.concat([...this.#records, footer, trailer]);
+      this.#records.length = 0;
+    } else {
+      footer.copy(this.#output, this.#byteLength);
+      trailer.copy(this.#output, this.#byteLength + footer.length);
+      bytes = this.#output.subarray(0, this.#byteLength + footer.length + TRAILER_BYTES);
+    }
     return { packId, bytes, entries: [...this.#entries] };
   }
 

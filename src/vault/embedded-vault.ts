@@ -99,12 +99,10 @@ export class EmbeddedVault implements VaultService {
     const { clock } = this.#options;
     const startedMs = clock.monotonicMs();
     const createdAt = clock.nowMs();
-    // The passphrase KDF, the index load and the file-system walk overlap.
-    const [walk, filesCache, repo] = await Promise.all([
-      walkSources(request.paths),
-      FilesCache.load(this.#options.cacheDir, this.#header.vaultId, request.item),
-      this.#repoWithIndex(),
-    ]);
+    // The passphrase KDF and index load (started first, on the thread pool) overlap the walk.
+    const repoPromise = this.#repoWithIndex();
+    const cachePromise = FilesCache.load(this.#options.cacheDir, this.#header.vaultId, request.item);
+    const [repo, filesCache, walk] = await Promise.all([repoPromise, cachePromise, walkSources(request.paths)]);
     const result = await archive(repo, walk, {
       clock,
       filesCache,
