@@ -23,7 +23,7 @@ const clockBans = [
 const envBan = {
   object: 'process',
   property: 'env',
-  message: 'Only src/cli, src/server and src/bench read process.env; pass configuration in as values.',
+  message: 'Only src/cli, src/server, src/bench and src/e2e read process.env; pass configuration in as values.',
 };
 
 // node:test's test/describe return promises the runner awaits itself.
@@ -80,7 +80,7 @@ export default defineConfig(
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
-    files: ['src/cli/**', 'src/server/**', 'src/bench/**'],
+    files: ['src/cli/**', 'src/server/**', 'src/bench/**', 'src/e2e/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

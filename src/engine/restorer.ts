@@ -152,8 +152,13 @@ async function writeFile(blobs: PackPrefetcher, filePath: string, node: FileNode
   return written;
 }
 
+/**
+ * Seconds for utimes. Node passes times to libuv as a double, which truncates to the nanosecond
+ * field: half a microsecond added makes that truncation land on the right microsecond (the finest
+ * time Node can set; the tree keeps nanoseconds).
+ */
 function secondsOf(mtimeNs: string): number {
-  return Number(BigInt(mtimeNs) / 1000n) / 1e6;
+  return Number(BigInt(mtimeNs) / 1000n) / 1e6 + 5e-7;
 }
 
 async function applyMetadata(p: string, node: TreeNode, asRoot: boolean, isLink: boolean): Promise<void> {

@@ -1,9 +1,9 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { access, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../core/clock.js';
 import { MS_PER_DAY } from '../core/clock.js';
 import { AmberError } from '../core/errors.js';
-import { objectKeys, type PointId } from '../core/ids.js';
+import { objectKeys, type BlobId, type PointId } from '../core/ids.js';
 import { Catalog } from '../catalog/catalog.js';
 import type { PointRow } from '../catalog/point-row.js';
 import type { KdfCost } from '../format/key-envelope.js';
@@ -81,12 +81,14 @@ export class EmbeddedVault implements VaultService {
 
   static async open(options: EmbeddedVaultOptions): Promise<EmbeddedVault> {
     const root = path.resolve(options.dir);
-    let store: LocalStore;
+    // Look before opening: opening a store prepares its working folders, and a directory that is
+    // not a vault must be left exactly as it was.
     try {
-      store = await LocalStore.open(root, options.clock);
+      await access(path.join(root, objectKeys.header));
     } catch (error) {
       throw new AmberError('VAULT_NOT_FOUND', `There is no Amber vault at ${root}.`, { cause: error });
     }
+    const store = await LocalStore.open(root, options.clock);
     const header = await Repository.readHeader(store);
     await mkdir(path.join(root, '.catalog'), { recursive: true });
     const catalog = await Catalog.open(path.join(root, CATALOG_FILE));
@@ -147,14 +149,16 @@ export class EmbeddedVault implements VaultService {
   }
 
   async listFiles(ref: string, insidePath?: string): Promise<ListedNode[]> {
-    const point = await this.resolvePoint(ref);
-    return listPointFiles(await this.#repoWithIndex(), point.root, insidePath ?? '/');
+    const repo = await this.#repoWithIndex();
+    const root = await this.#authenticatedRoot(repo, await this.resolvePoint(ref));
+    return listPointFiles(repo, root, insidePath ?? '/');
   }
 
   async restore(request: RestoreRequest, onProgress?: (p: RestoreProgress) => void): Promise<RestoreOutcome> {
     const point = await this.resolvePoint(request.ref, request.item);
     const startedMs = this.#options.clock.monotonicMs();
-    const result = await restorePoint(await this.#repoWithIndex(), point.root, {
+    const repo = await this.#repoWithIndex();
+    const result = await restorePoint(repo, await this.#authenticatedRoot(repo, point), {
       target: request.target,
       includes: request.includes,
       clock: this.#options.clock,
@@ -191,6 +195,20 @@ export class EmbeddedVault implements VaultService {
     if (this.#synced) return;
     await syncCatalog(this.#store, this.#catalog, async (id) => this.#rowFromStorage(await this.#openRepo(), id));
     this.#synced = true;
+  }
+
+  /**
+   * The root tree as the point's own manifest states it (authenticated), never as the catalog
+   * remembers it: an edited catalog cannot send a restore to another tree.
+   */
+  async #authenticatedRoot(repo: Repository, row: PointRow): Promise<BlobId> {
+    const point = await repo.loadPoint(row.id);
+    if (point.header.vaultId !== this.#header.vaultId) {
+      throw new AmberError('CORRUPT_OBJECT', `The manifest of point ${row.id} belongs to another vault.`, {
+        details: { object: objectKeys.point(row.id) },
+      });
+    }
+    return point.body.root;
   }
 
   async #rowFromStorage(repo: Repository, id: PointId): Promise<PointRow> {
