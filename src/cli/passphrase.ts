@@ -24,9 +24,13 @@ async function obtain(env: CliEnvironment, passwordFile: string | undefined, con
     try {
       passphrase = (await readFile(passwordFile, 'utf8')).replace(/\r?\n$/, '');
     } catch (error) {
-      throw new AmberError('INVALID_ARGUMENT', `Cannot read the password file ${passwordFile}: ${(error as Error).message}.`, {
-        cause: error,
-      });
+      throw new AmberError(
+        'INVALID_ARGUMENT',
+        `Cannot read the password file ${passwordFile}: ${(error as Error).message}.`,
+        {
+          cause: error,
+        },
+      );
     }
   } else if (env.password !== undefined) {
     passphrase = env.password;
@@ -41,7 +45,8 @@ async function obtain(env: CliEnvironment, passwordFile: string | undefined, con
       'The vault passphrase is needed: set AMBER_PASSWORD, pass --password-file FILE, or run on a terminal.',
     );
   }
-  if (passphrase === '') throw new AmberError('INVALID_ARGUMENT', 'The passphrase is empty; an empty passphrase protects nothing.');
+  if (passphrase === '')
+    throw new AmberError('INVALID_ARGUMENT', 'The passphrase is empty; an empty passphrase protects nothing.');
   return passphrase;
 }
 

@@ -29,7 +29,10 @@ export const ERROR_CATALOG = {
   },
   WRONG_PASSWORD: { kind: 'permission', summary: 'No key envelope of the vault opens with the given passphrase.' },
   NOT_FOUND: { kind: 'not_found', summary: 'The named object does not exist in storage.' },
-  ALREADY_EXISTS: { kind: 'conflict', summary: 'An object with that name already exists; stored objects are never overwritten.' },
+  ALREADY_EXISTS: {
+    kind: 'conflict',
+    summary: 'An object with that name already exists; stored objects are never overwritten.',
+  },
   VAULT_NOT_FOUND: { kind: 'not_found', summary: 'There is no Amber vault at the given location.' },
   VAULT_EXISTS: { kind: 'conflict', summary: 'The location already holds a vault or other files.' },
   POINT_NOT_FOUND: { kind: 'not_found', summary: 'No recovery point matches the given id or prefix.' },
@@ -40,14 +43,23 @@ export const ERROR_CATALOG = {
     summary: 'A restore path would be written outside the target directory; it was refused.',
   },
   SOURCE_UNREADABLE: { kind: 'invalid', summary: 'A path given to back up cannot be read.' },
-  FORMAT_UNSUPPORTED: { kind: 'invalid', summary: 'The vault or object uses a format version this Amber does not know.' },
-  CORRUPT_OBJECT: { kind: 'corrupt', summary: 'A stored object failed authentication or is malformed; its name is reported.' },
+  FORMAT_UNSUPPORTED: {
+    kind: 'invalid',
+    summary: 'The vault or object uses a format version this Amber does not know.',
+  },
+  CORRUPT_OBJECT: {
+    kind: 'corrupt',
+    summary: 'A stored object failed authentication or is malformed; its name is reported.',
+  },
   OBJECT_LOCKED: {
     kind: 'refused',
     summary: 'Storage refuses to delete or shorten an object whose retention lock has not lapsed.',
   },
   LEGAL_HOLD_ACTIVE: { kind: 'refused', summary: 'The object or point is under legal hold and cannot be deleted.' },
-  RETENTION_ACTIVE: { kind: 'refused', summary: 'The recovery point is retained until a later date and cannot be deleted.' },
+  RETENTION_ACTIVE: {
+    kind: 'refused',
+    summary: 'The recovery point is retained until a later date and cannot be deleted.',
+  },
   UNSUPPORTED: { kind: 'invalid', summary: 'The storage backend does not support the requested capability.' },
   STORAGE_FULL: { kind: 'unavailable', summary: 'The storage has no space left; nothing partial was committed.' },
   STORAGE_ERROR: { kind: 'unavailable', summary: 'The storage backend failed; the operation can be retried.' },

@@ -22,3 +22,8 @@ export class AmberError extends Error {
 export function isAmberError(error: unknown, code?: ErrorCode): error is AmberError {
   return error instanceof AmberError && (code === undefined || error.code === code);
 }
+
+/** The value as an Error to rethrow: itself when it is one, else an INTERNAL AmberError naming it. */
+export function asError(value: unknown): Error {
+  return value instanceof Error ? value : new AmberError('INTERNAL', `A non-error value was thrown: ${String(value)}`);
+}

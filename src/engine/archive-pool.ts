@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { AmberError } from '../core/errors.js';
+import { AmberError, asError } from '../core/errors.js';
 import type { ArchiveWorkerData, FileJob, FileResult, FromWorker, ToWorker } from './archive-protocol.js';
 import type { PackUploader } from './pack-uploader.js';
 import { createPackSlotPool, releasePackSlot } from './pack-slots.js';
@@ -48,7 +48,7 @@ export async function runArchivePool(
     let doneBatches = 0;
     const fail = (error: unknown): void => {
       failure ??= error;
-      reject(error instanceof Error ? error : new Error(String(error)));
+      reject(asError(error));
     };
     const dispatch = (slot: WorkerSlot): void => {
       while (failure === undefined && slot.outstanding < MAX_BATCHES_PER_WORKER && nextBatch < batches.length) {
@@ -69,7 +69,9 @@ export async function runArchivePool(
           const bytes = (slotBuffers[message.slot] as Buffer).subarray(0, message.byteLength);
           packChain = packChain
             .then(() =>
-              options.uploader.add(message.packId, bytes, message.entries, () => releasePackSlot(packSlots, message.slot)),
+              options.uploader.add(message.packId, bytes, message.entries, () =>
+                releasePackSlot(packSlots, message.slot),
+              ),
             )
             .catch(fail);
         } else if (message.type === 'files') {
@@ -107,7 +109,7 @@ export async function runArchivePool(
   );
   await Promise.all(slots.map((s) => s.worker.terminate()));
   await packChain;
-  if (failure !== undefined) throw failure;
+  if (failure !== undefined) throw asError(failure);
 }
 
 function toBatches(jobs: readonly PoolJob[]): PoolJob[][] {

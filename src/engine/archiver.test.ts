@@ -44,7 +44,12 @@ async function backup(repo: Repository, clock: FakeClock, cacheDir: string, item
     hostname: 'test',
     paths: [source],
   };
-  const body = { root: result.root, indexIds: result.indexIds, packIds: result.packIds, stats: { ...result.stats, durationMs: 0, warnings: 0 } };
+  const body = {
+    root: result.root,
+    indexIds: result.indexIds,
+    packIds: result.packIds,
+    stats: { ...result.stats, durationMs: 0, warnings: 0 },
+  };
   const pointId = await repo.putPoint(header, body);
   await result.saveFilesCache(pointId);
   return { pointId, result };
@@ -54,7 +59,13 @@ async function tree(dir: string): Promise<Map<string, string>> {
   const { walkSources: walkAgain } = await import('./walker.js');
   const walked = await walkAgain([dir]);
   const out = new Map<string, string>();
-  for (const f of walked.files) out.set(path.relative(dir, f.path), createHash('sha256').update(await readFile(f.path)).digest('hex'));
+  for (const f of walked.files)
+    out.set(
+      path.relative(dir, f.path),
+      createHash('sha256')
+        .update(await readFile(f.path))
+        .digest('hex'),
+    );
   return out;
 }
 
@@ -76,7 +87,12 @@ describe('archiver and restorer on a memory store', () => {
 
   it('backs up, deduplicates identical files, and restores the tree bit-exactly', async () => {
     const clock = new FakeClock();
-    const repo = await Repository.create(new MemoryStore(clock), { passphrase: 'pw', clock, kdf: KDF, chunker: SMALL_CHUNKS });
+    const repo = await Repository.create(new MemoryStore(clock), {
+      passphrase: 'pw',
+      clock,
+      kdf: KDF,
+      chunker: SMALL_CHUNKS,
+    });
     const { pointId, result } = await backup(repo, clock, path.join(work, 'cache1'));
     assert.equal(result.stats.files, 5);
     // copy.bin repeats big.bin: its bytes are stored once
@@ -95,7 +111,12 @@ describe('archiver and restorer on a memory store', () => {
     // so this clock runs ahead of the files' real ctime.
     const clock = new FakeClock(systemClock.nowMs() + 10_000);
     const cache = path.join(work, 'cache2');
-    const repo = await Repository.create(new MemoryStore(clock), { passphrase: 'pw', clock, kdf: KDF, chunker: SMALL_CHUNKS });
+    const repo = await Repository.create(new MemoryStore(clock), {
+      passphrase: 'pw',
+      clock,
+      kdf: KDF,
+      chunker: SMALL_CHUNKS,
+    });
     await backup(repo, clock, cache);
     clock.advanceMs(60_000);
     const { result } = await backup(repo, clock, cache);
@@ -109,7 +130,9 @@ describe('archiver and restorer on a memory store', () => {
     const store = new MemoryStore(clock);
     const repo = await Repository.create(store, { passphrase: 'pw', clock, kdf: KDF, chunker: SMALL_CHUNKS });
     store.putFault = (key) => (key.startsWith('index/') ? 'before-write' : undefined);
-    await assert.rejects(backup(repo, clock, path.join(work, 'cache3')), (error) => isAmberError(error, 'STORAGE_ERROR'));
+    await assert.rejects(backup(repo, clock, path.join(work, 'cache3')), (error) =>
+      isAmberError(error, 'STORAGE_ERROR'),
+    );
     store.putFault = undefined;
     assert.deepEqual(await repo.listPointIds(), []);
     const fresh = await Repository.open(store, 'pw');
@@ -125,14 +148,21 @@ describe('archiver and restorer on a memory store', () => {
 
   it('restores only the included path and refuses a non-empty target', async () => {
     const clock = new FakeClock();
-    const repo = await Repository.create(new MemoryStore(clock), { passphrase: 'pw', clock, kdf: KDF, chunker: SMALL_CHUNKS });
+    const repo = await Repository.create(new MemoryStore(clock), {
+      passphrase: 'pw',
+      clock,
+      kdf: KDF,
+      chunker: SMALL_CHUNKS,
+    });
     const { pointId } = await backup(repo, clock, path.join(work, 'cache4'));
     const root = (await repo.loadPoint(pointId)).body.root;
     const target = path.join(work, 'restore4');
     await restorePoint(repo, root, { target, clock, includes: [path.join(source, 'a', 'b')] });
     const restored = await tree(path.join(target, source));
     assert.deepEqual([...restored.keys()].sort(), ['a/b/big.bin', 'a/b/copy.bin']);
-    await assert.rejects(restorePoint(repo, root, { target, clock }), (error) => isAmberError(error, 'INVALID_ARGUMENT'));
+    await assert.rejects(restorePoint(repo, root, { target, clock }), (error) =>
+      isAmberError(error, 'INVALID_ARGUMENT'),
+    );
     await assert.rejects(
       restorePoint(repo, root, { target: path.join(work, 'restore5'), clock, includes: ['/no/such/path'] }),
       (error) => isAmberError(error, 'PATH_NOT_FOUND'),

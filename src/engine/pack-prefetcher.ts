@@ -54,7 +54,12 @@ export class PackPrefetcher {
       if (pack === undefined) return await this.#repo.readBlobAt(location.packId, location.entry);
       const bytes = await pack;
       const { entry } = location;
-      return openBlob(this.#repo.keys, location.packId, entry, bytes.subarray(entry.offset, entry.offset + entry.length));
+      return openBlob(
+        this.#repo.keys,
+        location.packId,
+        entry,
+        bytes.subarray(entry.offset, entry.offset + entry.length),
+      );
     } finally {
       need.remaining--;
       if (need.remaining <= 0) delete need.whole;

@@ -1,3 +1,4 @@
+import { asError } from '../core/errors.js';
 import type { PackId } from '../core/ids.js';
 import type { IndexedPack } from '../format/index-segment.js';
 import type { PackEntry } from '../format/pack.js';
@@ -64,6 +65,6 @@ export class PackUploader {
   }
 
   #throwIfFailed(): void {
-    if (this.#failure !== undefined) throw this.#failure;
+    if (this.#failure !== undefined) throw asError(this.#failure);
   }
 }

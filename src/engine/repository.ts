@@ -134,7 +134,10 @@ export class Repository {
     const ids = await this.listIds('index/');
     const segments = await mapConcurrent(ids, 8, async (id) => {
       const indexId = asIndexId(id);
-      return { indexId, segment: decodeIndexSegment(this.keys, indexId, await this.store.get(objectKeys.index(indexId))) };
+      return {
+        indexId,
+        segment: decodeIndexSegment(this.keys, indexId, await this.store.get(objectKeys.index(indexId))),
+      };
     });
     for (const { indexId, segment } of segments) this.index.addSegment(indexId, segment);
   }

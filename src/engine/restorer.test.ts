@@ -11,12 +11,18 @@ describe('restore path safety', () => {
 
   it('refuses a path that would land outside the target', () => {
     for (const inside of ['../etc/passwd', 'a/../../etc', '/etc/passwd']) {
-      assert.throws(() => safeJoin('/restore', inside), (error) => isAmberError(error, 'PATH_ESCAPES_TARGET'));
+      assert.throws(
+        () => safeJoin('/restore', inside),
+        (error) => isAmberError(error, 'PATH_ESCAPES_TARGET'),
+      );
     }
   });
 
   it("refuses '..' in an include path and normalizes slashes", () => {
     assert.equal(normalizeInside('/home//ann/'), 'home/ann');
-    assert.throws(() => normalizeInside('/home/../etc'), (error) => isAmberError(error, 'INVALID_ARGUMENT'));
+    assert.throws(
+      () => normalizeInside('/home/../etc'),
+      (error) => isAmberError(error, 'INVALID_ARGUMENT'),
+    );
   });
 });

@@ -100,16 +100,26 @@ export async function restorePoint(repo: Repository, root: BlobId, options: Rest
   }
   for (const dir of [...plan.dirs].reverse()) await applyMetadata(safeJoin(target, dir.path), dir.node, asRoot, false);
   report();
-  return { files: plan.files.length, dirs: plan.dirs.length, symlinks: plan.symlinks.length, bytes: bytesDone, warnings };
+  return {
+    files: plan.files.length,
+    dirs: plan.dirs.length,
+    symlinks: plan.symlinks.length,
+    bytes: bytesDone,
+    warnings,
+  };
 }
 
 async function prepareTarget(target: string): Promise<void> {
   await mkdir(target, { recursive: true });
   const existing = await readdir(target);
   if (existing.length > 0) {
-    throw new AmberError('INVALID_ARGUMENT', `The restore target ${target} is not empty; restore into an empty or new directory.`, {
-      details: { target },
-    });
+    throw new AmberError(
+      'INVALID_ARGUMENT',
+      `The restore target ${target} is not empty; restore into an empty or new directory.`,
+      {
+        details: { target },
+      },
+    );
   }
 }
 
@@ -117,9 +127,13 @@ async function prepareTarget(target: string): Promise<void> {
 export function safeJoin(target: string, inside: string): string {
   const joined = path.resolve(target, inside);
   if (joined !== target && !joined.startsWith(target + path.sep)) {
-    throw new AmberError('PATH_ESCAPES_TARGET', `Refusing to restore ${inside}: it would be written outside ${target}.`, {
-      details: { path: inside, target },
-    });
+    throw new AmberError(
+      'PATH_ESCAPES_TARGET',
+      `Refusing to restore ${inside}: it would be written outside ${target}.`,
+      {
+        details: { path: inside, target },
+      },
+    );
   }
   return joined;
 }
@@ -139,7 +153,7 @@ async function writeFile(blobs: PackPrefetcher, filePath: string, node: FileNode
   try {
     for (const blobId of node.content) {
       const data = await blobs.read(blobId);
-      for (let at = 0; at < data.length; ) at += (await handle.write(data, at, data.length - at)).bytesWritten;
+      for (let at = 0; at < data.length;) at += (await handle.write(data, at, data.length - at)).bytesWritten;
       written += data.length;
     }
     if (asRoot) await handle.chown(node.uid, node.gid);

@@ -38,7 +38,9 @@ export async function verifyRepository(repo: Repository, options: { readData: bo
   };
   await check(objectKeys.header, problems, async () => decodeVaultHeader(await repo.store.get(objectKeys.header)));
   for await (const object of repo.store.list('keys/')) {
-    await check(object.key, problems, async () => readKeyEnvelopeMeta(await repo.store.get(object.key), asKeyId(object.key.slice(5))));
+    await check(object.key, problems, async () =>
+      readKeyEnvelopeMeta(await repo.store.get(object.key), asKeyId(object.key.slice(5))),
+    );
   }
   for (const id of await repo.listIds('index/')) {
     const key = objectKeys.index(asIndexId(id));
@@ -66,7 +68,10 @@ export async function verifyRepository(repo: Repository, options: { readData: bo
   for (const blobId of neededBlobs) {
     const location = repo.index.get(blobId);
     if (location === undefined) {
-      problems.push({ object: `blob ${blobId}`, message: `Blob ${blobId} is needed by a point but is in no index segment.` });
+      problems.push({
+        object: `blob ${blobId}`,
+        message: `Blob ${blobId} is needed by a point but is in no index segment.`,
+      });
       continue;
     }
     neededPacks.add(location.packId);
@@ -133,7 +138,10 @@ async function walkTrees(
   try {
     nodes = await repo.readTree(treeId);
   } catch (error) {
-    problems.push({ object: `tree ${treeId} (point ${pointId})`, message: isAmberError(error) ? error.message : String(error) });
+    problems.push({
+      object: `tree ${treeId} (point ${pointId})`,
+      message: isAmberError(error) ? error.message : String(error),
+    });
     return;
   }
   for (const node of nodes) {
@@ -144,7 +152,10 @@ async function walkTrees(
 
 function checkIndexed(repo: Repository, packId: PackId, entry: PackEntry, problems: VerifyProblem[]): void {
   const location = repo.index.get(entry.blobId);
-  if (location?.packId === packId && (location.entry.offset !== entry.offset || location.entry.length !== entry.length)) {
+  if (
+    location?.packId === packId &&
+    (location.entry.offset !== entry.offset || location.entry.length !== entry.length)
+  ) {
     problems.push({
       object: objectKeys.pack(packId),
       message: `The index places blob ${entry.blobId} at a different offset than pack ${packId} does.`,

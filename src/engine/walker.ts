@@ -61,14 +61,25 @@ function ensureAncestors(root: SourceDir, sourcePath: string): SourceDir {
       continue;
     }
     const dirPath = '/' + parts.slice(0, i + 1).join('/');
-    const child: SourceDir = { kind: 'dir', name, path: dirPath, stat: lstatSync(dirPath, { bigint: true }), children: [] };
+    const child: SourceDir = {
+      kind: 'dir',
+      name,
+      path: dirPath,
+      stat: lstatSync(dirPath, { bigint: true }),
+      children: [],
+    };
     dir.children.push(child);
     dir = child;
   }
   return dir;
 }
 
-async function visit(fullPath: string, name: string, stat: BigIntStats, state: WalkState): Promise<SourceEntry | undefined> {
+async function visit(
+  fullPath: string,
+  name: string,
+  stat: BigIntStats,
+  state: WalkState,
+): Promise<SourceEntry | undefined> {
   return stat.isDirectory() ? visitDir(fullPath, name, stat, state) : visitLeaf(fullPath, name, stat, state);
 }
 

@@ -87,7 +87,8 @@ export function translateFsError(error: unknown, key: string, op: FsOperation): 
   if (error instanceof AmberError) return error;
   const code = errnoCode(error);
   const reason = error instanceof Error ? error.message : String(error);
-  switch (code) {
+  const errno = code ?? '';
+  switch (errno) {
     case 'ENOENT':
       return notFound(key, error);
     case 'EEXIST':
@@ -108,10 +109,14 @@ export function translateFsError(error: unknown, key: string, op: FsOperation): 
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':
-      return new AmberError('STORAGE_ERROR', `The storage refused to ${op} ${key} (${code}): ${permissionHint(code)}`, {
-        cause: error,
-        details: { key, op, errno: code },
-      });
+      return new AmberError(
+        'STORAGE_ERROR',
+        `The storage refused to ${op} ${key} (${errno}): ${permissionHint(errno)}`,
+        {
+          cause: error,
+          details: { key, op, errno: code },
+        },
+      );
     default:
       return new AmberError('STORAGE_ERROR', `The storage failed to ${op} ${key}: ${reason}`, {
         cause: error,

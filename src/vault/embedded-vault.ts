@@ -21,7 +21,14 @@ import { pointRowFrom } from './point-rows.js';
 import { resolvePointRef } from './point-resolver.js';
 import { syncCatalog } from './sync-catalog.js';
 import { validateItemName, validateRetainDays } from './validate.js';
-import type { BackupOutcome, BackupRequest, ListedNode, RestoreOutcome, RestoreRequest, VaultService } from './vault-service.js';
+import type {
+  BackupOutcome,
+  BackupRequest,
+  ListedNode,
+  RestoreOutcome,
+  RestoreRequest,
+  VaultService,
+} from './vault-service.js';
 
 export interface EmbeddedVaultOptions {
   readonly dir: string;

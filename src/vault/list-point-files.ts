@@ -7,7 +7,9 @@ import type { ListedNode } from './vault-service.js';
 
 /** Lists a point's nodes at and below `insidePath` (like `restic ls`), parents before children. */
 export async function listPointFiles(repo: Repository, root: BlobId, insidePath: string): Promise<ListedNode[]> {
-  const parts = normalizeInside(insidePath).split('/').filter((p) => p !== '');
+  const parts = normalizeInside(insidePath)
+    .split('/')
+    .filter((p) => p !== '');
   let treeId = root;
   let prefix = '';
   const out: ListedNode[] = [];

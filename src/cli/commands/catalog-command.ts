@@ -3,7 +3,9 @@ import { withVault, type CliContext } from '../cli-context.js';
 import { printJson } from '../format-output.js';
 
 export function registerCatalog(program: Command, ctx: CliContext): void {
-  const catalog = program.command('catalog').description('the catalog: an index of the vault, rebuildable from storage');
+  const catalog = program
+    .command('catalog')
+    .description('the catalog: an index of the vault, rebuildable from storage');
   catalog
     .command('rebuild')
     .description("recreate the catalog from the vault's storage alone")

@@ -12,15 +12,22 @@ export function registerLs(program: Command, ctx: CliContext): void {
     .option('--vault <dir>', 'the vault (default: $AMBER_VAULT)')
     .option('-l, --long', 'show type, mode, size and modification time')
     .option('--json', 'print the nodes as JSON')
-    .action(async (ref: string, inside: string, options: { vault?: string; long?: boolean; json?: boolean }, command: Command) => {
-      const nodes = await withVault(ctx, command, options, (vault) => vault.listFiles(ref, inside));
-      if (options.json === true) {
-        printJson(nodes.map(nodeJson));
-        return;
-      }
-      const lines = nodes.map((n) => (options.long === true ? longLine(n) : n.path));
-      process.stdout.write(lines.join('\n') + (lines.length > 0 ? '\n' : ''));
-    });
+    .action(
+      async (
+        ref: string,
+        inside: string,
+        options: { vault?: string; long?: boolean; json?: boolean },
+        command: Command,
+      ) => {
+        const nodes = await withVault(ctx, command, options, (vault) => vault.listFiles(ref, inside));
+        if (options.json === true) {
+          printJson(nodes.map(nodeJson));
+          return;
+        }
+        const lines = nodes.map((n) => (options.long === true ? longLine(n) : n.path));
+        process.stdout.write(lines.join('\n') + (lines.length > 0 ? '\n' : ''));
+      },
+    );
 }
 
 function nodeJson({ path, node }: ListedNode): Record<string, unknown> {

@@ -30,8 +30,10 @@ export function registerPoints(program: Command, ctx: CliContext): void {
         p.legalHold ? 'yes' : 'no',
       ]);
       process.stdout.write(
-        formatTable(['ID', 'Item', 'Created (UTC)', 'Retain until (UTC)', 'Size', 'Files', 'Lock', 'Legal hold'], rows) +
-          `\n${points.length} recovery point${points.length === 1 ? '' : 's'}\n`,
+        formatTable(
+          ['ID', 'Item', 'Created (UTC)', 'Retain until (UTC)', 'Size', 'Files', 'Lock', 'Legal hold'],
+          rows,
+        ) + `\n${points.length} recovery point${points.length === 1 ? '' : 's'}\n`,
       );
     });
 }

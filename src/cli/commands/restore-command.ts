@@ -17,7 +17,12 @@ export function registerRestore(program: Command, ctx: CliContext): void {
     .description('restore a recovery point (or some of its paths) into an empty directory')
     .argument('<point>', "a point id, a unique prefix of one, or 'latest'")
     .requiredOption('--target <dir>', 'an empty or new directory to restore into')
-    .option('--include <path>', 'restore only this path of the point (repeatable)', (v: string, p: string[]) => [...p, v], [])
+    .option(
+      '--include <path>',
+      'restore only this path of the point (repeatable)',
+      (v: string, p: string[]) => [...p, v],
+      [],
+    )
     .option('--item <name>', "with 'latest': the latest point of this item")
     .option('--vault <dir>', 'the vault (default: $AMBER_VAULT)')
     .option('--json', 'print the result as JSON')

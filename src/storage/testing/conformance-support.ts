@@ -124,5 +124,7 @@ export function someBytes(sizeBytes: number): Buffer {
 
 /** The case failed because the store refused a lock operation with UNSUPPORTED (directly or in an assertion). */
 function refusedAsUnsupported(error: unknown): boolean {
-  return isAmberError(error, 'UNSUPPORTED') || (error instanceof assert.AssertionError && error.actual === 'UNSUPPORTED');
+  return (
+    isAmberError(error, 'UNSUPPORTED') || (error instanceof assert.AssertionError && error.actual === 'UNSUPPORTED')
+  );
 }
