@@ -1,19 +1,17 @@
-import { chmod, chown, lchown, link, lutimes, mkdir, open, readdir, symlink, utimes } from 'node:fs/promises';
-import { constants } from 'node:fs';
+import { chmod, chown, lchown, link, lutimes, mkdir, readdir, symlink, utimes } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import os from 'node:os';
 import path from 'node:path';
 import type { Clock } from '../core/clock.js';
 import { AmberError } from '../core/errors.js';
 import type { BlobId } from '../core/ids.js';
 import type { FileNode, TreeNode } from '../format/tree.js';
-import { mapConcurrent } from './map-concurrent.js';
-import { PackPrefetcher } from './pack-prefetcher.js';
+import { runRestorePool } from './restore-pool.js';
+import type { RestoreFileTask } from './restore-protocol.js';
+import { secondsOf } from './utimes-seconds.js';
 import { planRestore, type PlannedNode } from './restore-plan.js';
 import type { Repository } from './repository.js';
-
-/** Files written at once: creating a file costs ~0.2 ms of file-system time, so overlap many. */
-const FILE_CONCURRENCY = 16;
 
 export interface RestoreProgress {
   readonly filesDone: number;
@@ -27,6 +25,7 @@ export interface RestoreOptions {
   readonly target: string;
   readonly includes?: readonly string[];
   readonly clock: Clock;
+  readonly workerCount?: number;
   readonly onProgress?: (progress: RestoreProgress) => void;
 }
 
@@ -77,13 +76,19 @@ export async function restorePoint(repo: Repository, root: BlobId, options: Rest
     return true;
   });
 
-  const blobs = new PackPrefetcher(repo, blobsOf(toWrite));
-  await mapConcurrent(toWrite, FILE_CONCURRENCY, async (file) => {
-    const written = await writeFile(blobs, safeJoin(target, file.path), file.node, asRoot);
-    bytesDone += written;
-    filesDone++;
-    report();
-  });
+  await runRestorePool(
+    repo,
+    toWrite.map((file) => fileTask(repo, target, file)),
+    {
+      workerCount: options.workerCount ?? os.availableParallelism(),
+      asRoot,
+      onProgress: (files, bytes) => {
+        filesDone += files;
+        bytesDone += bytes;
+        report();
+      },
+    },
+  );
   for (const file of linked) {
     await link(firstLinkPath.get(file.node.hardlinkKey as string) as string, safeJoin(target, file.path));
     filesDone++;
@@ -138,41 +143,19 @@ export function safeJoin(target: string, inside: string): string {
   return joined;
 }
 
-function* blobsOf(files: readonly PlannedNode<FileNode>[]): Generator<BlobId> {
-  for (const file of files) yield* file.node.content;
-}
-
-/**
- * Writes one file through one descriptor: create-exclusive and no-follow, the content, then owner,
- * mode and times on the descriptor (no further path lookups).
- */
-async function writeFile(blobs: PackPrefetcher, filePath: string, node: FileNode, asRoot: boolean): Promise<number> {
-  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-  const handle = await open(filePath, flags, 0o600);
-  let written = 0;
-  try {
-    for (const blobId of node.content) {
-      const data = await blobs.read(blobId);
-      for (let at = 0; at < data.length;) at += (await handle.write(data, at, data.length - at)).bytesWritten;
-      written += data.length;
+/** What a restore worker needs to write one file: its path and where each of its blobs is stored. */
+function fileTask(repo: Repository, target: string, file: PlannedNode<FileNode>): RestoreFileTask {
+  const blobs = file.node.content.map((blobId) => {
+    const location = repo.index.get(blobId);
+    if (location === undefined) {
+      throw new AmberError('CORRUPT_OBJECT', `Blob ${blobId} of /${file.path} is in no index segment of the vault.`, {
+        details: { blob: blobId },
+      });
     }
-    if (asRoot) await handle.chown(node.uid, node.gid);
-    await handle.chmod(node.mode & 0o7777);
-    const mtimeSeconds = secondsOf(node.mtimeNs);
-    await handle.utimes(mtimeSeconds, mtimeSeconds);
-  } finally {
-    await handle.close();
-  }
-  return written;
-}
-
-/**
- * Seconds for utimes. Node passes times to libuv as a double, which truncates to the nanosecond
- * field: half a microsecond added makes that truncation land on the right microsecond (the finest
- * time Node can set; the tree keeps nanoseconds).
- */
-function secondsOf(mtimeNs: string): number {
-  return Number(BigInt(mtimeNs) / 1000n) / 1e6 + 5e-7;
+    return location;
+  });
+  const { mode, uid, gid, mtimeNs } = file.node;
+  return { path: safeJoin(target, file.path), blobs, mode, uid, gid, mtimeNs };
 }
 
 async function applyMetadata(p: string, node: TreeNode, asRoot: boolean, isLink: boolean): Promise<void> {

@@ -1,0 +1,45 @@
+import type { PackId } from '../core/ids.js';
+import type { PackEntry } from '../format/pack.js';
+
+/** Messages between the restorer (main thread, which alone reads storage) and its restore workers. */
+export interface RestoreFileTask {
+  /** Absolute path to create (already checked to lie inside the target). */
+  readonly path: string;
+  readonly blobs: readonly { readonly packId: PackId; readonly entry: PackEntry }[];
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly mtimeNs: string;
+}
+
+export interface RestoreWorkerData {
+  readonly dataKey: Uint8Array;
+  readonly blobIdKey: Uint8Array;
+  readonly chunkerKey: Uint8Array;
+  readonly files: readonly RestoreFileTask[];
+  readonly asRoot: boolean;
+}
+
+/** A read of `length` bytes at `offset` of a pack; length -1 means the whole pack. */
+export interface PackReadRequest {
+  readonly type: 'read';
+  readonly id: number;
+  readonly packId: PackId;
+  readonly offset: number;
+  readonly length: number;
+}
+
+export type FromRestoreWorker =
+  | PackReadRequest
+  | { readonly type: 'progress'; readonly files: number; readonly bytes: number }
+  | { readonly type: 'done' }
+  | {
+      readonly type: 'failed';
+      readonly code: string;
+      readonly message: string;
+      readonly details: Record<string, unknown>;
+    };
+
+export type ToRestoreWorker =
+  | { readonly type: 'data'; readonly id: number; readonly bytes: Uint8Array }
+  | { readonly type: 'readFailed'; readonly id: number; readonly code: string; readonly message: string };
