@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import type { StorageLockMode } from './point-row.js';
 
 /** The `points` table: one row per recovery point; tags and paths are JSON arrays of strings. */
@@ -34,7 +35,21 @@ export interface SchemaMigrationsTable {
 }
 
 /** The catalog's tables as Kysely sees them. */
+/** The `audit_events` table: every change and every refusal, in order. */
+export interface AuditEventsTable {
+  seq: Generated<number>;
+  at: number;
+  actor: string;
+  action: string;
+  target: string;
+  outcome: 'ok' | 'refused' | 'failed';
+  code: string | null;
+  message: string;
+  details: string;
+}
+
 export interface CatalogTables {
+  audit_events: AuditEventsTable;
   points: PointsTable;
   meta: MetaTable;
   schema_migrations: SchemaMigrationsTable;

@@ -7,7 +7,8 @@ import { toCatalogError } from './catalog-error.js';
 import type { CatalogTables } from './catalog-tables.js';
 import { MIGRATIONS } from './migrations.js';
 import { fromPointRecord, toPointRecord } from './point-record.js';
-import type { PointRow } from './point-row.js';
+import type { PointRow, StorageLockMode } from './point-row.js';
+import type { AuditEvent, StoredAuditEvent } from './audit-event.js';
 
 const BUSY_TIMEOUT_MS = 5_000;
 /** Rows per INSERT in replaceAllPoints: 17 columns × 500 stays far below SQLite's 32,766 variables. */
@@ -129,6 +130,66 @@ export class Catalog {
         }
       }),
     );
+  }
+
+  /** Updates what storage enforces for a point: its retention, lock mode and legal hold. */
+  async updatePointProtection(
+    id: PointId,
+    protection: { retainUntil: number; lockMode: StorageLockMode; legalHold: boolean },
+  ): Promise<void> {
+    await this.#run(`update the protection of recovery point ${id}`, (db) =>
+      db
+        .updateTable('points')
+        .set({
+          retain_until: protection.retainUntil,
+          lock_mode: protection.lockMode,
+          legal_hold: protection.legalHold ? 1 : 0,
+        })
+        .where('id', '=', id)
+        .execute(),
+    );
+  }
+
+  async appendAudit(event: AuditEvent): Promise<void> {
+    await this.#run(`record the audit event ${event.action}`, (db) =>
+      db
+        .insertInto('audit_events')
+        .values({
+          at: event.at,
+          actor: event.actor,
+          action: event.action,
+          target: event.target,
+          outcome: event.outcome,
+          code: event.code ?? null,
+          message: event.message,
+          details: JSON.stringify(event.details ?? {}),
+        })
+        .execute(),
+    );
+  }
+
+  /** Audit events, oldest first; `afterSeq` pages on. */
+  async listAudit(filter: { afterSeq?: number; limit?: number } = {}): Promise<StoredAuditEvent[]> {
+    const rows = await this.#run('list audit events', (db) =>
+      db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('seq', '>', filter.afterSeq ?? 0)
+        .orderBy('seq')
+        .limit(filter.limit ?? 1_000_000)
+        .execute(),
+    );
+    return rows.map((r) => ({
+      seq: r.seq,
+      at: r.at,
+      actor: r.actor,
+      action: r.action,
+      target: r.target,
+      outcome: r.outcome,
+      ...(r.code === null ? {} : { code: r.code }),
+      message: r.message,
+      details: JSON.parse(r.details) as Record<string, unknown>,
+    }));
   }
 
   async getMeta(key: string): Promise<string | undefined> {

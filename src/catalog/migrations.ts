@@ -48,4 +48,24 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    id: 2,
+    name: 'create-audit-events',
+    async up(db) {
+      await db.schema
+        .createTable('audit_events')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().notNull())
+        .addColumn('at', 'integer', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull().check(sql`outcome in ('ok', 'refused', 'failed')`))
+        .addColumn('code', 'text')
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('details', 'text', (c) => c.notNull().check(sql`json_type(details) = 'object'`))
+        .modifyEnd(sql`strict`)
+        .execute();
+      await db.schema.createIndex('audit_events_at').on('audit_events').columns(['at', 'seq']).execute();
+    },
+  },
 ];

@@ -1,4 +1,6 @@
+import os from 'node:os';
 import type { Command } from 'commander';
+import { parseDuration } from './commands/parse-options.js';
 import type { Clock } from '../core/clock.js';
 import { AmberError } from '../core/errors.js';
 import { EmbeddedVault } from '../vault/embedded-vault.js';
@@ -42,6 +44,10 @@ export async function withVault<T>(
     clock: ctx.clock,
     cacheDir: ctx.env.cacheDir,
     passphrase: passphraseSource(ctx.env, globalOptions(command).passwordFile),
+    actor: `local:${os.userInfo().username}`,
+    ...(ctx.env.minCoolingOff === undefined
+      ? {}
+      : { minCoolingOffMs: parseDuration(ctx.env.minCoolingOff, 'AMBER_MIN_COOLING_OFF') }),
   });
   try {
     return await fn(vault);

@@ -7,6 +7,8 @@ export interface CliEnvironment {
   readonly password: string | undefined;
   readonly cacheDir: string;
   readonly isTty: boolean;
+  /** AMBER_MIN_COOLING_OFF (e.g. `0s` for tests and demos); undefined = the 72 h default. */
+  readonly minCoolingOff: string | undefined;
 }
 
 export function readEnvironment(): CliEnvironment {
@@ -17,6 +19,7 @@ export function readEnvironment(): CliEnvironment {
     password: env['AMBER_PASSWORD'],
     cacheDir: nonEmpty(env['AMBER_CACHE_DIR']) ?? path.join(cacheHome, 'amber'),
     isTty: process.stderr.isTTY,
+    minCoolingOff: nonEmpty(env['AMBER_MIN_COOLING_OFF']),
   };
 }
 

@@ -10,6 +10,12 @@ import { registerLs } from './commands/ls-command.js';
 import { registerPoints } from './commands/points-command.js';
 import { registerRestore } from './commands/restore-command.js';
 import { registerVerify } from './commands/verify-command.js';
+import { registerVault } from './commands/vault-command.js';
+import { registerPolicy } from './commands/policy-command.js';
+import { registerItem } from './commands/item-command.js';
+import { registerHold } from './commands/hold-command.js';
+import { registerMaintenance } from './commands/maintenance-command.js';
+import { registerAudit } from './commands/audit-command.js';
 import { readEnvironment } from './environment.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 
@@ -32,10 +38,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     registerVerify,
     registerDoctor,
     registerCatalog,
+    registerVault,
+    registerPolicy,
+    registerItem,
+    registerHold,
+    registerMaintenance,
+    registerAudit,
   ]) {
     register(program, ctx);
   }
-  for (const command of program.commands) command.exitOverride();
+  const overrideAll = (command: Command): void => {
+    command.exitOverride();
+    command.commands.forEach(overrideAll);
+  };
+  overrideAll(program);
   try {
     await program.parseAsync(argv);
     return ctx.exitCode;

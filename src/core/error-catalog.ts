@@ -65,6 +65,66 @@ export const ERROR_CATALOG = {
   STORAGE_ERROR: { kind: 'unavailable', summary: 'The storage backend failed; the operation can be retried.' },
   CATALOG_ERROR: { kind: 'unavailable', summary: 'The catalog database failed; it can be rebuilt from storage.' },
   INTERNAL: { kind: 'internal', summary: 'An unexpected error inside Amber; run with --debug and report it.' },
+  VAULT_LOCKED: {
+    kind: 'refused',
+    summary: "The vault's immutability is locked or its lock is pending; a lock can never be undone.",
+  },
+  IMMUTABILITY_NOT_ENABLED: {
+    kind: 'conflict',
+    summary: "The vault's immutability must be enabled before the vault can be locked.",
+  },
+  LOCK_ALREADY_PENDING: {
+    kind: 'conflict',
+    summary: 'A lock of the vault is already pending; cancel it first to request another cooling-off.',
+  },
+  COOLING_OFF_TOO_SHORT: {
+    kind: 'invalid',
+    summary: "The requested cooling-off period is shorter than the server's configured minimum.",
+  },
+  CONFIRMATION_REQUIRED: {
+    kind: 'usage',
+    summary: 'An irreversible operation, such as locking with no cooling-off, needs an explicit confirmation.',
+  },
+  APPROVAL_REQUIRED: {
+    kind: 'approval',
+    summary: 'A second person must approve the operation before it runs.',
+  },
+  RETENTION_REDUCTION_BLOCKED: {
+    kind: 'refused',
+    summary: "Retention cannot be reduced while the vault's immutability is on (without bypass and approval).",
+  },
+  UNEXPIRED_POINTS_EXIST: {
+    kind: 'refused',
+    summary: 'Recovery points are still retained, so their data cannot be deleted until the reported date.',
+  },
+  VAULT_NOT_EMPTY: {
+    kind: 'conflict',
+    summary: 'The vault still holds recovery points; delete them before deleting the vault.',
+  },
+  LAST_KEY_ENVELOPE: {
+    kind: 'refused',
+    summary: "The vault's last key envelope cannot be deleted or replaced; add another key first.",
+  },
+  RETENTION_BELOW_MINIMUM: {
+    kind: 'invalid',
+    summary: "The retention is below the vault's minimum retention guardrail.",
+  },
+  RETENTION_ABOVE_MAXIMUM: {
+    kind: 'invalid',
+    summary: "The retention is above the vault's maximum retention guardrail.",
+  },
+  INVALID_RETENTION_POLICY: {
+    kind: 'invalid',
+    summary: 'The retention policy is not valid; every problem is listed (counts, units, at least one GFS tier).',
+  },
+  INVALID_TIME_ZONE: {
+    kind: 'invalid',
+    summary: 'The time zone is not an IANA name this server knows, such as Europe/Berlin or UTC.',
+  },
+  VAULT_BUSY: {
+    kind: 'conflict',
+    summary: 'Another backup or maintenance holds the vault; try again when it has finished.',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -139,7 +139,9 @@ export class Repository {
         segment: decodeIndexSegment(this.keys, indexId, await this.store.get(objectKeys.index(indexId))),
       };
     });
-    for (const { indexId, segment } of segments) this.index.addSegment(indexId, segment);
+    // A segment rewritten by garbage collection names the ones it replaces; those are not loaded.
+    const superseded = new Set(segments.flatMap(({ segment }) => segment.supersedes));
+    for (const { indexId, segment } of segments) if (!superseded.has(indexId)) this.index.addSegment(indexId, segment);
   }
 
   async putPack(packId: PackId, bytes: Uint8Array, options?: PutOptions): Promise<void> {

@@ -1,6 +1,6 @@
 import { isAmberError } from '../core/errors.js';
-import { asIndexId, objectKeys, type BlobId, type PackId, type PointId } from '../core/ids.js';
-import { decodeIndexSegment } from '../format/index-segment.js';
+import { asIndexId, objectKeys, type BlobId, type IndexId, type PackId, type PointId } from '../core/ids.js';
+import { decodeIndexSegment, type IndexSegment } from '../format/index-segment.js';
 import { readKeyEnvelopeMeta } from '../format/key-envelope.js';
 import { readPackEntries, verifyBlob, type PackEntry } from '../format/pack.js';
 import { decodeVaultHeader } from '../format/vault-header.js';
@@ -42,12 +42,16 @@ export async function verifyRepository(repo: Repository, options: { readData: bo
       readKeyEnvelopeMeta(await repo.store.get(object.key), asKeyId(object.key.slice(5))),
     );
   }
+  const segments = new Map<IndexId, IndexSegment>();
   for (const id of await repo.listIds('index/')) {
     const key = objectKeys.index(asIndexId(id));
     await check(key, problems, async () => {
-      if (repo.index.segmentIds.includes(asIndexId(id))) return;
-      repo.index.addSegment(asIndexId(id), decodeIndexSegment(repo.keys, asIndexId(id), await repo.store.get(key)));
+      segments.set(asIndexId(id), decodeIndexSegment(repo.keys, asIndexId(id), await repo.store.get(key)));
     });
+  }
+  const superseded = new Set([...segments.values()].flatMap((s) => s.supersedes));
+  for (const [indexId, segment] of segments) {
+    if (!superseded.has(indexId) && !repo.index.segmentIds.includes(indexId)) repo.index.addSegment(indexId, segment);
   }
 
   const neededBlobs = new Set<BlobId>();

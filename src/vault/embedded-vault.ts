@@ -1,9 +1,10 @@
 import { access, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../core/clock.js';
-import { MS_PER_DAY } from '../core/clock.js';
+import { toIso } from '../core/clock.js';
 import { AmberError } from '../core/errors.js';
 import { objectKeys, type BlobId, type PointId } from '../core/ids.js';
+import { DEFAULT_COOLING_OFF_MS } from '../core/immutability/immutability-state.js';
 import { Catalog } from '../catalog/catalog.js';
 import type { PointRow } from '../catalog/point-row.js';
 import type { KdfCost } from '../format/key-envelope.js';
@@ -18,6 +19,27 @@ import { verifyRepository, type VerifyReport } from '../engine/verifier.js';
 import { walkSources } from '../engine/walker.js';
 import { listPointFiles } from './list-point-files.js';
 import { pointRowFrom } from './point-rows.js';
+import { AdminContext } from './admin-context.js';
+import { AuditTrail } from './audit-trail.js';
+import { backupRetention } from './backup-retention.js';
+import { findItem } from './policy-admin.js';
+import { applyLocks, requireLock } from './storage-locks.js';
+import { acquireActivityLock } from './vault-activity-lock.js';
+import type { ObjectLock } from '../storage/object-store.js';
+import type { ItemSettings, PolicySettings } from '../format/vault-settings.js';
+import type { StoredAuditEvent } from '../catalog/audit-event.js';
+import {
+  cancelVaultLock,
+  disableVaultImmutability,
+  enableVaultImmutability,
+  lockVaultImmutability,
+  setVaultOptions,
+  showVault,
+  type ImmutabilityView,
+} from './immutability-admin.js';
+import { runMaintenance, type MaintenanceReport } from './maintenance.js';
+import { deletePoint, releaseLegalHold, setLegalHold } from './point-deletion.js';
+import { addItem, createPolicy, moveItem, stopItem, updatePolicy, type PolicyInput } from './policy-admin.js';
 import { resolvePointRef } from './point-resolver.js';
 import { syncCatalog } from './sync-catalog.js';
 import { validateItemName, validateRetainDays } from './validate.js';
@@ -38,6 +60,10 @@ export interface EmbeddedVaultOptions {
   /** Asked only when a command needs to decrypt (so `doctor` and in-sync listings never prompt). */
   readonly passphrase: () => Promise<string>;
   readonly workerCount?: number;
+  /** Who acts, for the audit trail (embedded mode: the local user). */
+  readonly actor?: string;
+  /** The shortest cooling-off a lock request may ask for; default 72 hours. */
+  readonly minCoolingOffMs?: number;
 }
 
 const CATALOG_FILE = path.join('.catalog', 'catalog.sqlite');
@@ -51,6 +77,7 @@ export class EmbeddedVault implements VaultService {
   readonly #catalog: Catalog;
   #repo: Promise<Repository> | undefined;
   #indexLoaded: Promise<Repository> | undefined;
+  #adminContext: Promise<AdminContext> | undefined;
   #synced = false;
 
   private constructor(options: EmbeddedVaultOptions, store: ObjectStore, header: VaultHeader, catalog: Catalog) {
@@ -105,30 +132,45 @@ export class EmbeddedVault implements VaultService {
   async backup(request: BackupRequest, onProgress?: (p: ArchiveProgress) => void): Promise<BackupOutcome> {
     validateItemName(request.item);
     validateRetainDays(request.retainDays);
+    const release = await acquireActivityLock(this.#lockDir, 'backup');
+    try {
+      return await this.#backup(request, onProgress);
+    } finally {
+      await release();
+    }
+  }
+
+  async #backup(request: BackupRequest, onProgress?: (p: ArchiveProgress) => void): Promise<BackupOutcome> {
     const { clock } = this.#options;
     const startedMs = clock.monotonicMs();
+    // Server time, never the client's: it drives retention (DESIGN §2.3).
     const createdAt = clock.nowMs();
     // The passphrase KDF and index load (started first, on the thread pool) overlap the walk.
     const repoPromise = this.#repoWithIndex();
     const cachePromise = FilesCache.load(this.#options.cacheDir, this.#header.vaultId, request.item);
-    const [repo, filesCache, walk] = await Promise.all([repoPromise, cachePromise, walkSources(request.paths)]);
+    const paths = request.paths.length > 0 ? request.paths : await this.#itemPaths(request.item);
+    const [repo, filesCache, walk] = await Promise.all([repoPromise, cachePromise, walkSources(paths)]);
+    await this.#sync();
+    const admin = await this.#admin();
+    const retention = await backupRetention(admin, request, createdAt);
+    const putOptions = await admin.putOptionsFor(retention.retainUntil);
     const result = await archive(repo, walk, {
       clock,
       filesCache,
+      ...(putOptions === undefined ? {} : { putOptions }),
       ...(this.#options.workerCount === undefined ? {} : { workerCount: this.#options.workerCount }),
       ...(onProgress === undefined ? {} : { onProgress }),
     });
-    await this.#sync();
     const parent = await this.#catalog.latestPoint(request.item);
     const header = {
       formatVersion: 1 as const,
       vaultId: this.#header.vaultId,
       item: request.item,
       createdAt,
-      retainUntil: createdAt + request.retainDays * MS_PER_DAY,
-      tags: [...(request.tags ?? [])],
+      retainUntil: retention.retainUntil,
+      tags: [...retention.tags, ...(request.tags ?? [])],
       hostname: request.hostname,
-      paths: walk.root.children.length === 0 ? [] : [...new Set(request.paths.map((p) => path.resolve(p)))],
+      paths: walk.root.children.length === 0 ? [] : [...new Set(paths.map((p) => path.resolve(p)))],
     };
     const durationMs = Math.round(clock.monotonicMs() - startedMs);
     const body = {
@@ -138,9 +180,26 @@ export class EmbeddedVault implements VaultService {
       stats: { ...result.stats, durationMs, warnings: result.warnings.length },
       ...(parent === undefined ? {} : { parent: parent.id }),
     };
-    const pointId = await repo.putPoint(header, body);
-    const point = pointRowFrom(pointId, header, body);
+    if (putOptions?.lock !== undefined) {
+      // Reused packs and segments, the header and the keys must be locked as long as this point.
+      const requirements = new Map<string, ObjectLock>();
+      const vaultWide = [objectKeys.header, ...(await listKeys(repo, 'keys/'))];
+      for (const key of [
+        ...result.packIds.map(objectKeys.pack),
+        ...result.indexIds.map(objectKeys.index),
+        ...vaultWide,
+      ]) {
+        requireLock(requirements, key, putOptions.lock);
+      }
+      await applyLocks(repo.store, requirements);
+    }
+    const pointId = await repo.putPoint(header, body, putOptions);
+    const point = { ...pointRowFrom(pointId, header, body), lockMode: putOptions?.lock?.mode ?? ('none' as const) };
     await this.#catalog.addPoint(point);
+    await admin.audit.ok('point.create', pointId, `Recovery point ${pointId} of ${request.item} committed.`, {
+      retainUntil: toIso(retention.retainUntil),
+      reasons: retention.reasons,
+    });
     await result.saveFilesCache(pointId);
     return { point, stats: { ...result.stats, durationMs }, warnings: result.warnings };
   }
@@ -197,6 +256,90 @@ export class EmbeddedVault implements VaultService {
     await this.#store.close();
   }
 
+  showVault = (): Promise<ImmutabilityView> => this.admin((ctx) => showVault(ctx));
+  enableImmutability = (): Promise<ImmutabilityView> => this.admin((ctx) => enableVaultImmutability(ctx));
+  disableImmutability = (): Promise<ImmutabilityView> => this.admin((ctx) => disableVaultImmutability(ctx));
+  lockImmutability = (request: { coolingOffMs: number; confirmedIrreversible: boolean }): Promise<ImmutabilityView> =>
+    this.admin((ctx) => lockVaultImmutability(ctx, request));
+  cancelLock = (): Promise<ImmutabilityView> => this.admin((ctx) => cancelVaultLock(ctx));
+  setVaultOptions = (options: Parameters<typeof setVaultOptions>[1]): Promise<ImmutabilityView> =>
+    this.admin((ctx) => setVaultOptions(ctx, options));
+  createPolicy = (input: PolicyInput): Promise<PolicySettings> => this.admin((ctx) => createPolicy(ctx, input));
+  updatePolicy = (name: string, changes: Parameters<typeof updatePolicy>[2]): Promise<PolicySettings> =>
+    this.admin((ctx) => updatePolicy(ctx, name, changes));
+  listPolicies = (): Promise<readonly PolicySettings[]> => this.admin(async (ctx) => (await ctx.settings()).policies);
+  addItem = (input: { name: string; policy: string; paths: readonly string[] }): Promise<ItemSettings> =>
+    this.admin((ctx) => addItem(ctx, { ...input, paths: input.paths.map((p) => path.resolve(p)) }));
+  moveItem = (name: string, policy: string): Promise<ItemSettings> => this.admin((ctx) => moveItem(ctx, name, policy));
+  stopItem = (name: string, deleteData: boolean): Promise<{ item: ItemSettings; deletedPoints: string[] }> =>
+    this.admin((ctx) => stopItem(ctx, name, deleteData));
+  listItems = (): Promise<readonly ItemSettings[]> => this.admin(async (ctx) => (await ctx.settings()).items);
+  deletePoint = async (ref: string, options: { bypassGovernance: boolean }): Promise<PointId> => {
+    const point = await this.resolvePoint(ref);
+    await this.admin((ctx) => deletePoint(ctx, point.id, options));
+    return point.id;
+  };
+  setLegalHold = async (ref: string, reason: string): Promise<PointId> => {
+    const point = await this.resolvePoint(ref);
+    await this.admin((ctx) => setLegalHold(ctx, point.id, reason));
+    return point.id;
+  };
+  releaseLegalHold = async (ref: string): Promise<PointId> => {
+    const point = await this.resolvePoint(ref);
+    await this.admin((ctx) => releaseLegalHold(ctx, point.id));
+    return point.id;
+  };
+  runMaintenance = (options: { dryRun: boolean }): Promise<MaintenanceReport> =>
+    this.maintenance((ctx) => runMaintenance(ctx, options));
+  listAudit = (filter?: { afterSeq?: number; limit?: number }): Promise<StoredAuditEvent[]> =>
+    this.#catalog.listAudit(filter);
+
+  /** The administrative use cases' context (needs the passphrase: settings are sealed). */
+  #admin(): Promise<AdminContext> {
+    this.#adminContext ??= this.#openRepo().then(
+      (repo) =>
+        new AdminContext({
+          repo,
+          catalog: this.#catalog,
+          clock: this.#options.clock,
+          audit: new AuditTrail(this.#catalog, this.#options.clock, this.#options.actor ?? 'local'),
+          minCoolingOffMs: this.#options.minCoolingOffMs ?? DEFAULT_COOLING_OFF_MS,
+        }),
+    );
+    return this.#adminContext;
+  }
+
+  /** Runs an administrative use case with the vault's context. */
+  async admin<T>(work: (ctx: AdminContext) => Promise<T>): Promise<T> {
+    await this.#sync();
+    return work(await this.#admin());
+  }
+
+  /** Runs maintenance alone: no backup may run meanwhile (GC must not delete what a backup reuses). */
+  async maintenance<T>(work: (ctx: AdminContext) => Promise<T>): Promise<T> {
+    const release = await acquireActivityLock(this.#lockDir, 'maintenance');
+    try {
+      return await this.admin(work);
+    } finally {
+      await release();
+    }
+  }
+
+  async #itemPaths(name: string): Promise<readonly string[]> {
+    const items = (await (await this.#admin()).settings()).items;
+    if (!items.some((i) => i.name === name)) {
+      throw new AmberError(
+        'USAGE',
+        `Give paths to back up, or name a protected item with --item (there is no item ${name}).`,
+      );
+    }
+    return findItem(items, name).paths;
+  }
+
+  get #lockDir(): string {
+    return path.join(path.resolve(this.#options.dir), '.catalog');
+  }
+
   /** Makes the catalog agree with the manifests in storage (a crash may have left it behind). */
   async #sync(): Promise<void> {
     if (this.#synced) return;
@@ -235,4 +378,10 @@ export class EmbeddedVault implements VaultService {
     });
     return this.#indexLoaded;
   }
+}
+
+async function listKeys(repo: Repository, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const object of repo.store.list(prefix)) keys.push(object.key);
+  return keys;
 }

@@ -5,6 +5,12 @@ import type { RestoreProgress, RestoreResult } from '../engine/restorer.js';
 import type { VerifyReport } from '../engine/verifier.js';
 import type { ProbeReport } from '../storage/object-store.js';
 import type { TreeNode } from '../format/tree.js';
+import type { ItemSettings, PolicySettings } from '../format/vault-settings.js';
+import type { RetentionPolicy } from '../core/retention/retention-policy.js';
+import type { StoredAuditEvent } from '../catalog/audit-event.js';
+import type { ImmutabilityView } from './immutability-admin.js';
+import type { MaintenanceReport } from './maintenance.js';
+import type { PolicyInput } from './policy-admin.js';
 
 /**
  * The one typed interface the CLI uses to reach a vault. It has an in-process implementation
@@ -21,6 +27,32 @@ export interface VaultService {
   verify(options: { readData: boolean }): Promise<VerifyReport>;
   doctor(): Promise<ProbeReport>;
   rebuildCatalog(): Promise<{ points: number }>;
+
+  showVault(): Promise<ImmutabilityView>;
+  enableImmutability(): Promise<ImmutabilityView>;
+  disableImmutability(): Promise<ImmutabilityView>;
+  lockImmutability(request: { coolingOffMs: number; confirmedIrreversible: boolean }): Promise<ImmutabilityView>;
+  cancelLock(): Promise<ImmutabilityView>;
+  setVaultOptions(options: {
+    minRetentionDays?: number | null;
+    maxRetentionDays?: number | null;
+    lockGenerationDays?: number;
+  }): Promise<ImmutabilityView>;
+  createPolicy(input: PolicyInput): Promise<PolicySettings>;
+  updatePolicy(
+    name: string,
+    changes: { retention?: RetentionPolicy; schedule?: string | null; timeZone?: string },
+  ): Promise<PolicySettings>;
+  listPolicies(): Promise<readonly PolicySettings[]>;
+  addItem(input: { name: string; policy: string; paths: readonly string[] }): Promise<ItemSettings>;
+  moveItem(name: string, policy: string): Promise<ItemSettings>;
+  stopItem(name: string, deleteData: boolean): Promise<{ item: ItemSettings; deletedPoints: string[] }>;
+  listItems(): Promise<readonly ItemSettings[]>;
+  deletePoint(ref: string, options: { bypassGovernance: boolean }): Promise<PointId>;
+  setLegalHold(ref: string, reason: string): Promise<PointId>;
+  releaseLegalHold(ref: string): Promise<PointId>;
+  runMaintenance(options: { dryRun: boolean }): Promise<MaintenanceReport>;
+  listAudit(filter?: { afterSeq?: number; limit?: number }): Promise<StoredAuditEvent[]>;
   close(): Promise<void>;
 }
 

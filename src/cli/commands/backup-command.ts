@@ -19,7 +19,7 @@ export function registerBackup(program: Command, ctx: CliContext): void {
   program
     .command('backup')
     .description('back up paths into a new recovery point')
-    .argument('<path...>', 'files or directories to back up')
+    .argument('[path...]', "files or directories to back up (default: the item's paths)")
     .option('--vault <dir>', 'the vault (default: $AMBER_VAULT)')
     .option('--item <name>', 'the protected item the point belongs to', 'default')
     .option('--retain <days>', 'keep the point at least this many days', '0')

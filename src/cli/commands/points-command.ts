@@ -5,8 +5,28 @@ import { withVault, type CliContext } from '../cli-context.js';
 import { formatBytes, formatInstant, formatTable, printJson } from '../format-output.js';
 
 export function registerPoints(program: Command, ctx: CliContext): void {
-  program
-    .command('points')
+  const points = program.command('points');
+  points
+    .command('delete')
+    .argument('<point>', 'a point id or a unique prefix of one')
+    .description('delete a recovery point (refused while retained in an immutable vault or under legal hold)')
+    .option('--bypass-governance', 'use the governance.bypass permission (needs an approval)')
+    .option('--vault <dir>', 'the vault (default: $AMBER_VAULT)')
+    .option('--json', 'print the result as JSON')
+    .action(
+      async (
+        ref: string,
+        options: { vault?: string; json?: boolean; bypassGovernance?: boolean },
+        command: Command,
+      ) => {
+        const id = await withVault(ctx, command, options, (v) =>
+          v.deletePoint(ref, { bypassGovernance: options.bypassGovernance === true }),
+        );
+        if (options.json === true) printJson({ id, deleted: true });
+        else process.stdout.write(`deleted recovery point ${id}\n`);
+      },
+    );
+  points
     .description('list recovery points')
     .option('--vault <dir>', 'the vault (default: $AMBER_VAULT)')
     .option('--item <name>', 'only the points of this item')
