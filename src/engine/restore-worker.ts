@@ -10,9 +10,7 @@ import { secondsOf } from './utimes-seconds.js';
 
 /**
  * A restore worker: writes its share of the files with synchronous calls on one descriptor each,
- * decrypting and decompressing blobs itself. It asks the main thread for pack bytes: whole packs
- * when it needs much of them (kept in a small cache, the next ones requested ahead), single blob
- * ranges otherwise.
+ * decrypting and decompressing blobs itself. It asks the main thread for the pack ranges it needs.
  */
 const data = workerData as RestoreWorkerData;
 const port = parentPort;
@@ -23,17 +21,21 @@ const keys: VaultKeys = {
   chunkerKey: Buffer.from(data.chunkerKey),
 };
 
-const WHOLE_PACK_SHARE = 0.3;
-const PACKS_AHEAD = 1;
+/** A read unit spans neighbouring blobs of one pack, up to this many bytes. */
+const UNIT_MAX_BYTES = 4 * 1024 * 1024;
+/** Blobs this far apart in a pack still share a read (the gap is read and skipped). */
+const UNIT_MAX_GAP_BYTES = 256 * 1024;
+/** Read units requested ahead of the one being written. */
+const UNITS_AHEAD = 2;
 
 let nextRequestId = 0;
 const pending = new Map<number, { resolve: (b: Buffer) => void; reject: (e: Error) => void }>();
 port.on('message', (message: ToRestoreWorker) => {
   const waiter = pending.get(message.id);
   pending.delete(message.id);
-  if (message.type === 'data')
+  if (message.type === 'data') {
     waiter?.resolve(Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength));
-  else waiter?.reject(new AmberError(message.code as ErrorCode, message.message));
+  } else waiter?.reject(new AmberError(message.code as ErrorCode, message.message));
 });
 
 function request(packId: PackId, offset: number, length: number): Promise<Buffer> {
@@ -44,53 +46,61 @@ function request(packId: PackId, offset: number, length: number): Promise<Buffer
   });
 }
 
-/** Which packs this worker reads whole, in the order it first needs them, and how many reads each. */
-function planPacks(files: readonly RestoreFileTask[]): { order: PackId[]; uses: Map<PackId, number> } {
-  const bytes = new Map<PackId, number>();
-  const ends = new Map<PackId, number>();
-  const uses = new Map<PackId, number>();
-  const order: PackId[] = [];
+interface ReadUnit {
+  readonly packId: PackId;
+  readonly start: number;
+  end: number;
+  bytes?: Promise<Buffer>;
+}
+
+/**
+ * The worker's reads, in the order it will need them: runs of neighbouring blobs of one pack become
+ * one range read of at most 4 MiB, so memory stays small whatever the pack size, and a few reads
+ * ahead keep storage busy while this thread decrypts and writes.
+ */
+function planUnits(files: readonly RestoreFileTask[]): { units: ReadUnit[]; unitOfBlob: number[] } {
+  const units: ReadUnit[] = [];
+  const unitOfBlob: number[] = [];
+  let current: ReadUnit | undefined;
   for (const file of files) {
     for (const { packId, entry } of file.blobs) {
-      if (!uses.has(packId)) order.push(packId);
-      uses.set(packId, (uses.get(packId) ?? 0) + 1);
-      bytes.set(packId, (bytes.get(packId) ?? 0) + entry.length);
-      ends.set(packId, Math.max(ends.get(packId) ?? 0, entry.offset + entry.length));
+      const end = entry.offset + entry.length;
+      const fits =
+        current !== undefined &&
+        current.packId === packId &&
+        entry.offset >= current.end &&
+        entry.offset - current.end <= UNIT_MAX_GAP_BYTES &&
+        end - current.start <= UNIT_MAX_BYTES;
+      if (fits && current !== undefined) current.end = end;
+      else {
+        current = { packId, start: entry.offset, end };
+        units.push(current);
+      }
+      unitOfBlob.push(units.length - 1);
     }
   }
-  const whole = order.filter((p) => (bytes.get(p) ?? 0) >= WHOLE_PACK_SHARE * (ends.get(p) ?? 1));
-  const wholeSet = new Set(whole);
-  for (const p of uses.keys()) if (!wholeSet.has(p)) uses.delete(p);
-  return { order: whole, uses };
+  return { units, unitOfBlob };
 }
 
-const { order, uses } = planPacks(data.files);
-const loaded = new Map<PackId, Promise<Buffer>>();
-let cursor = 0;
+const { units, unitOfBlob } = planUnits(data.files);
+let blobCursor = 0;
 
-function prefetch(): void {
-  while (cursor < order.length && (uses.get(order[cursor] as PackId) ?? 0) <= 0) cursor++;
-  for (let i = cursor, n = 0; i < order.length && n < PACKS_AHEAD + 1; i++) {
-    const packId = order[i] as PackId;
-    if ((uses.get(packId) ?? 0) <= 0) continue;
-    if (!loaded.has(packId)) loaded.set(packId, request(packId, 0, -1));
-    n++;
-  }
+function load(index: number): Promise<Buffer> | undefined {
+  const unit = units[index];
+  if (unit === undefined) return undefined;
+  unit.bytes ??= request(unit.packId, unit.start, unit.end - unit.start);
+  return unit.bytes;
 }
 
-async function readStored(packId: PackId, entry: PackEntry): Promise<Buffer> {
-  const remaining = uses.get(packId);
-  if (remaining === undefined) return request(packId, entry.offset, entry.length);
-  prefetch();
-  let pack = loaded.get(packId);
-  if (pack === undefined) {
-    pack = request(packId, 0, -1);
-    loaded.set(packId, pack);
-  }
-  const bytes = await pack;
-  uses.set(packId, remaining - 1);
-  if (remaining - 1 <= 0) loaded.delete(packId);
-  return bytes.subarray(entry.offset, entry.offset + entry.length);
+/** The stored bytes of the next blob (blobs are asked for in plan order). */
+async function readStored(entry: PackEntry): Promise<Buffer> {
+  const index = unitOfBlob[blobCursor++] as number;
+  for (let ahead = 1; ahead <= UNITS_AHEAD; ahead++) void load(index + ahead)?.catch(() => undefined);
+  const unit = units[index] as ReadUnit;
+  const bytes = await (load(index) as Promise<Buffer>);
+  // Free the unit once its last blob is served.
+  if (unitOfBlob[blobCursor] !== index) delete unit.bytes;
+  return bytes.subarray(entry.offset - unit.start, entry.offset - unit.start + entry.length);
 }
 
 async function restoreFile(file: RestoreFileTask): Promise<number> {
@@ -102,7 +112,7 @@ async function restoreFile(file: RestoreFileTask): Promise<number> {
   let written = 0;
   try {
     for (const { packId, entry } of file.blobs) {
-      const plain = openBlob(keys, packId, entry, await readStored(packId, entry));
+      const plain = openBlob(keys, packId, entry, await readStored(entry));
       for (let at = 0; at < plain.length;) at += writeSync(fd, plain, at, plain.length - at);
       written += plain.length;
     }
