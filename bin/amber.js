@@ -2,6 +2,6 @@
 // More libuv threads than the default 4: restores and walks issue many small file-system calls that
 // each wait on the disk; the pool must be sized before its first use, so before main is loaded.
 process.env.UV_THREADPOOL_SIZE ??= '8';
-const { main } = await import('../dist/cli/main.js');
+const { main } = await import('../dist/bundle/cli.js');
 
 process.exitCode = await main(process.argv);
