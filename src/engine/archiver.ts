@@ -94,9 +94,10 @@ export async function archive(repo: Repository, walk: WalkResult, options: Archi
   progress();
 
   const uploader = new PackUploader(repo, options.putOptions === undefined ? {} : { putOptions: options.putOptions });
+  const trees = new TreeBuilder(repo, uploader, contents, sizes);
   if (jobs.length > 0) {
     const known = SharedBlobIdSet.build(repo.index.blobIds(), repo.index.blobCount);
-    await runArchivePool(orderForBalance(jobs), {
+    const pool = runArchivePool(orderForBalance(jobs), {
       workerCount: options.workerCount ?? os.availableParallelism(),
       workerData: {
         dataKey: repo.keys.dataKey,
@@ -120,9 +121,11 @@ export async function archive(repo: Repository, walk: WalkResult, options: Archi
         progress();
       },
     });
+    // While the workers read, the main thread builds the trees of directories with nothing to read.
+    const prebuilt = trees.prebuild(walk.root, new Set(jobFiles));
+    await Promise.all([pool, prebuilt]);
   }
 
-  const trees = new TreeBuilder(repo, uploader, contents, sizes);
   const root = await trees.build(walk.root);
   await trees.flush();
   await uploader.drain();

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { BlobId } from '../core/ids.js';
 import { computeBlobId } from '../format/blob-id.js';
 import { PACK_TARGET_BYTES, PackWriter } from '../format/pack.js';
@@ -17,6 +18,7 @@ export class TreeBuilder {
   readonly #contents: ReadonlyMap<SourceFile, readonly BlobId[]>;
   readonly #sizes: ReadonlyMap<SourceFile, number>;
   #pack: PackWriter;
+  readonly #built = new Map<SourceDir, BlobId>();
 
   constructor(
     repo: Repository,
@@ -31,8 +33,38 @@ export class TreeBuilder {
     this.#pack = new PackWriter(repo.keys);
   }
 
+  /**
+   * Builds, ahead of time, every subtree that contains none of the `pending` files (those still
+   * being read), yielding to the event loop now and then so pack uploads keep flowing. `build`
+   * later reuses these results.
+   */
+  async prebuild(dir: SourceDir, pending: ReadonlySet<SourceFile>): Promise<void> {
+    const dirty = new Set<SourceDir>();
+    const markDirty = (d: SourceDir): boolean => {
+      let isDirty = false;
+      for (const child of d.children) {
+        if (child.kind === 'dir') isDirty = markDirty(child) || isDirty;
+        else if (child.kind === 'file' && pending.has(child)) isDirty = true;
+      }
+      if (isDirty) dirty.add(d);
+      return isDirty;
+    };
+    markDirty(dir);
+    const visit = async (d: SourceDir): Promise<void> => {
+      if (!dirty.has(d)) {
+        await this.build(d);
+        await yieldToEventLoop();
+        return;
+      }
+      for (const child of d.children) if (child.kind === 'dir') await visit(child);
+    };
+    await visit(dir);
+  }
+
   /** Stores the tree of `dir` and everything below it; returns the tree's blob id. */
   async build(dir: SourceDir): Promise<BlobId> {
+    const done = this.#built.get(dir);
+    if (done !== undefined) return done;
     const nodes: TreeNode[] = [];
     for (const entry of dir.children) {
       const node = entry.kind === 'dir' ? this.#dirNode(entry, await this.build(entry)) : this.#leafNode(entry);
@@ -45,6 +77,7 @@ export class TreeBuilder {
       if (this.#pack.byteLength >= PACK_TARGET_BYTES) await this.flush();
     }
     this.treeIds.add(id);
+    this.#built.set(dir, id);
     return id;
   }
 
