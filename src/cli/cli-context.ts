@@ -39,8 +39,10 @@ export async function withVault<T>(
   options: VaultOptions,
   fn: (vault: VaultService) => Promise<T>,
 ): Promise<T> {
+  // A parent command (`points` of `points delete`) may have taken --vault for itself.
+  const inherited = command.optsWithGlobals<VaultOptions>().vault;
   const vault = await EmbeddedVault.open({
-    dir: vaultDir(ctx, options),
+    dir: vaultDir(ctx, options.vault !== undefined ? options : inherited === undefined ? {} : { vault: inherited }),
     clock: ctx.clock,
     cacheDir: ctx.env.cacheDir,
     passphrase: passphraseSource(ctx.env, globalOptions(command).passwordFile),

@@ -23,7 +23,7 @@ import { AdminContext } from './admin-context.js';
 import { AuditTrail } from './audit-trail.js';
 import { backupRetention } from './backup-retention.js';
 import { findItem } from './policy-admin.js';
-import { applyLocks, requireLock } from './storage-locks.js';
+import { applyLocks, requireLock, vaultWideKeys } from './storage-locks.js';
 import { acquireActivityLock } from './vault-activity-lock.js';
 import type { ObjectLock } from '../storage/object-store.js';
 import type { ItemSettings, PolicySettings } from '../format/vault-settings.js';
@@ -38,8 +38,10 @@ import {
   type ImmutabilityView,
 } from './immutability-admin.js';
 import { runMaintenance, type MaintenanceReport } from './maintenance.js';
-import { deletePoint, releaseLegalHold, setLegalHold } from './point-deletion.js';
-import { addItem, createPolicy, moveItem, stopItem, updatePolicy, type PolicyInput } from './policy-admin.js';
+import { deletePoint } from './point-deletion.js';
+import { releaseLegalHold, setLegalHold } from './legal-holds.js';
+import { addItem, createPolicy, moveItem, updatePolicy, type PolicyInput } from './policy-admin.js';
+import { stopItem, type StopOutcome } from './stop-protection.js';
 import { resolvePointRef } from './point-resolver.js';
 import { syncCatalog } from './sync-catalog.js';
 import { validateItemName, validateRetainDays } from './validate.js';
@@ -59,6 +61,7 @@ export interface EmbeddedVaultOptions {
   readonly cacheDir: string;
   /** Asked only when a command needs to decrypt (so `doctor` and in-sync listings never prompt). */
   readonly passphrase: () => Promise<string>;
+  /** Worker threads for backups and restores (default: the engine's, one per CPU). */
   readonly workerCount?: number;
   /** Who acts, for the audit trail (embedded mode: the local user). */
   readonly actor?: string;
@@ -77,6 +80,8 @@ export class EmbeddedVault implements VaultService {
   readonly #catalog: Catalog;
   #repo: Promise<Repository> | undefined;
   #indexLoaded: Promise<Repository> | undefined;
+  /** The index segments in storage when the index was loaded, and those this process wrote since. */
+  #indexListing: Set<string> | undefined;
   #adminContext: Promise<AdminContext> | undefined;
   #synced = false;
 
@@ -146,12 +151,13 @@ export class EmbeddedVault implements VaultService {
     // Server time, never the client's: it drives retention (DESIGN §2.3).
     const createdAt = clock.nowMs();
     // The passphrase KDF and index load (started first, on the thread pool) overlap the walk.
-    const repoPromise = this.#repoWithIndex();
+    const repoPromise = this.#currentIndex();
     const cachePromise = FilesCache.load(this.#options.cacheDir, this.#header.vaultId, request.item);
     const paths = request.paths.length > 0 ? request.paths : await this.#itemPaths(request.item);
     const [repo, filesCache, walk] = await Promise.all([repoPromise, cachePromise, walkSources(paths)]);
     await this.#sync();
     const admin = await this.#admin();
+    await admin.settleLock();
     const retention = await backupRetention(admin, request, createdAt);
     const putOptions = await admin.putOptionsFor(retention.retainUntil);
     const result = await archive(repo, walk, {
@@ -183,7 +189,7 @@ export class EmbeddedVault implements VaultService {
     if (putOptions?.lock !== undefined) {
       // Reused packs and segments, the header and the keys must be locked as long as this point.
       const requirements = new Map<string, ObjectLock>();
-      const vaultWide = [objectKeys.header, ...(await listKeys(repo, 'keys/'))];
+      const vaultWide = await vaultWideKeys(repo.store);
       for (const key of [
         ...result.packIds.map(objectKeys.pack),
         ...result.indexIds.map(objectKeys.index),
@@ -193,6 +199,7 @@ export class EmbeddedVault implements VaultService {
       }
       await applyLocks(repo.store, requirements);
     }
+    for (const id of result.indexIds) this.#indexListing?.add(id);
     const pointId = await repo.putPoint(header, body, putOptions);
     const point = { ...pointRowFrom(pointId, header, body), lockMode: putOptions?.lock?.mode ?? ('none' as const) };
     await this.#catalog.addPoint(point);
@@ -228,6 +235,7 @@ export class EmbeddedVault implements VaultService {
       target: request.target,
       includes: request.includes,
       clock: this.#options.clock,
+      ...(this.#options.workerCount === undefined ? {} : { workerCount: this.#options.workerCount }),
       ...(onProgress === undefined ? {} : { onProgress }),
     });
     return { ...result, pointId: point.id, durationMs: Math.round(this.#options.clock.monotonicMs() - startedMs) };
@@ -271,7 +279,7 @@ export class EmbeddedVault implements VaultService {
   addItem = (input: { name: string; policy: string; paths: readonly string[] }): Promise<ItemSettings> =>
     this.admin((ctx) => addItem(ctx, { ...input, paths: input.paths.map((p) => path.resolve(p)) }));
   moveItem = (name: string, policy: string): Promise<ItemSettings> => this.admin((ctx) => moveItem(ctx, name, policy));
-  stopItem = (name: string, deleteData: boolean): Promise<{ item: ItemSettings; deletedPoints: string[] }> =>
+  stopItem = (name: string, deleteData: boolean): Promise<StopOutcome> =>
     this.admin((ctx) => stopItem(ctx, name, deleteData));
   listItems = (): Promise<readonly ItemSettings[]> => this.admin(async (ctx) => (await ctx.settings()).items);
   deletePoint = async (ref: string, options: { bypassGovernance: boolean }): Promise<PointId> => {
@@ -289,8 +297,14 @@ export class EmbeddedVault implements VaultService {
     await this.admin((ctx) => releaseLegalHold(ctx, point.id));
     return point.id;
   };
-  runMaintenance = (options: { dryRun: boolean }): Promise<MaintenanceReport> =>
-    this.maintenance((ctx) => runMaintenance(ctx, options));
+  runMaintenance = async (options: { dryRun: boolean }): Promise<MaintenanceReport> => {
+    const report = await this.maintenance((ctx) => runMaintenance(ctx, options));
+    // The in-memory index still lists the packs just deleted: a backup must not deduplicate against them.
+    if (!report.dryRun && (report.deletedPacks.length > 0 || report.deletedIndexSegments > 0)) {
+      this.#forgetRepository();
+    }
+    return report;
+  };
   listAudit = (filter?: { afterSeq?: number; limit?: number }): Promise<StoredAuditEvent[]> =>
     this.#catalog.listAudit(filter);
 
@@ -309,17 +323,23 @@ export class EmbeddedVault implements VaultService {
     return this.#adminContext;
   }
 
-  /** Runs an administrative use case with the vault's context. */
+  /** Runs an administrative use case with the vault's context (a lock whose cooling-off ended is stored first). */
   async admin<T>(work: (ctx: AdminContext) => Promise<T>): Promise<T> {
     await this.#sync();
-    return work(await this.#admin());
+    const ctx = await this.#admin();
+    await ctx.settleLock();
+    return work(ctx);
   }
 
-  /** Runs maintenance alone: no backup may run meanwhile (GC must not delete what a backup reuses). */
+  /**
+   * Runs maintenance alone: no backup may run meanwhile (GC must not delete what a backup reuses).
+   * Maintenance settles a due lock itself (and only reports it on a dry run).
+   */
   async maintenance<T>(work: (ctx: AdminContext) => Promise<T>): Promise<T> {
     const release = await acquireActivityLock(this.#lockDir, 'maintenance');
     try {
-      return await this.admin(work);
+      await this.#sync();
+      return await work(await this.#admin());
     } finally {
       await release();
     }
@@ -373,15 +393,34 @@ export class EmbeddedVault implements VaultService {
 
   #repoWithIndex(): Promise<Repository> {
     this.#indexLoaded ??= this.#openRepo().then(async (repo) => {
+      const listing = await repo.listIds('index/');
       await repo.loadIndex();
+      this.#indexListing = new Set(listing);
       return repo;
     });
     return this.#indexLoaded;
   }
-}
 
-async function listKeys(repo: Repository, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const object of repo.store.list(prefix)) keys.push(object.key);
-  return keys;
+  /**
+   * The repository with an index that matches storage: when the index segments changed since it was
+   * loaded (another process collected garbage, which rewrites the index and deletes packs), it is
+   * loaded afresh, so that a backup never deduplicates against a blob whose pack is gone.
+   */
+  async #currentIndex(): Promise<Repository> {
+    const loaded = this.#indexLoaded;
+    const known = this.#indexListing;
+    if (loaded !== undefined && known !== undefined) {
+      const listing = await (await loaded).listIds('index/');
+      if (listing.length !== known.size || listing.some((id) => !known.has(id))) this.#forgetRepository();
+    }
+    return this.#repoWithIndex();
+  }
+
+  /** Drops the unlocked repository, its index and the admin context; the next use opens them again. */
+  #forgetRepository(): void {
+    this.#repo = undefined;
+    this.#indexLoaded = undefined;
+    this.#indexListing = undefined;
+    this.#adminContext = undefined;
+  }
 }

@@ -1,6 +1,5 @@
 import { AmberError } from '../core/errors.js';
 import { decide } from '../core/immutability/decision-table.js';
-import { summarizePoints } from '../core/immutability/points-summary.js';
 import { checkRetentionGuardrails } from '../core/immutability/retention-guardrails.js';
 import { isRetentionReduction } from '../core/retention/compare-retention.js';
 import {
@@ -12,6 +11,7 @@ import {
 import { canonicalTimeZone, isValidTimeZone } from '../core/retention/zoned-time.js';
 import type { ItemSettings, PolicySettings } from '../format/vault-settings.js';
 import type { AdminContext } from './admin-context.js';
+import { extendPointRetention } from './extend-point-retention.js';
 import { validateItemName } from './validate.js';
 
 const CRON = /^(\S+\s+){4}\S+$/;
@@ -104,6 +104,12 @@ export async function updatePolicy(
   if (input.schedule === undefined) delete (updated as { schedule?: string }).schedule;
   await ctx.updateSettings({ policies: settings.policies.map((p) => (p.name === name ? updated : p)) });
   await ctx.audit.ok('policy.update', name, `Policy ${name} updated.`, { retention: updated.retention });
+  if (changes.retention !== undefined || changes.timeZone !== undefined) {
+    await extendPointRetention(
+      ctx,
+      settings.items.filter((i) => i.policy === name).map((i) => i.name),
+    );
+  }
   return updated;
 }
 
@@ -157,46 +163,6 @@ export async function moveItem(ctx: AdminContext, name: string, policyName: stri
   const moved = { ...item, policy: policyName };
   await ctx.updateSettings({ items: settings.items.map((i) => (i.name === name ? moved : i)) });
   await ctx.audit.ok('item.move', name, `Item ${name} moved to policy ${policyName}.`);
+  await extendPointRetention(ctx, [name]);
   return moved;
-}
-
-/**
- * Stops protection. Retaining data always works; deleting data is a deletion of every point of the
- * item, allowed only when the decision table allows it (a disabled vault, or no unexpired points).
- */
-export async function stopItem(
-  ctx: AdminContext,
-  name: string,
-  deleteData: boolean,
-): Promise<{ item: ItemSettings; deletedPoints: string[] }> {
-  const settings = await ctx.settings();
-  const item = findItem(settings.items, name);
-  const points = (await ctx.catalog.listPoints({ item: name })).map((p) => ({
-    ...p,
-    legalHold: ctx.isHeld(settings, p),
-  }));
-  const decision = decide(
-    { op: 'stop-protection', deleteData, points: summarizePoints(points) },
-    { vault: settings.immutability, nowMs: ctx.clock.nowMs() },
-  );
-  if (!decision.allowed) throw await ctx.audit.refused('item.stop', name, decision);
-  const deletedPoints: string[] = [];
-  if (deleteData) {
-    const { deletePointObjects } = await import('./point-deletion.js');
-    for (const point of points) {
-      await deletePointObjects(ctx, point.id, { bypassGovernance: false });
-      deletedPoints.push(point.id);
-    }
-  }
-  const stopped: ItemSettings = { ...item, state: deleteData ? 'stopped-delete' : 'stopped-retain' };
-  await ctx.updateSettings({ items: settings.items.map((i) => (i.name === name ? stopped : i)) });
-  await ctx.audit.ok(
-    'item.stop',
-    name,
-    `Protection of ${name} stopped (${deleteData ? 'data deleted' : 'data retained'}).`,
-    {
-      deletedPoints: deletedPoints.length,
-    },
-  );
-  return { item: stopped, deletedPoints };
 }

@@ -1,13 +1,20 @@
 import { isAmberError } from '../core/errors.js';
 import type { StorageLockMode } from '../core/immutability/immutability-state.js';
 import { lockUntilFor } from '../core/retention/lock-generation.js';
-import { objectKeys, type PointId } from '../core/ids.js';
-import type { PointBody } from '../format/point-manifest.js';
+import { objectKeys } from '../core/ids.js';
 import type { ObjectLock, ObjectStore } from '../storage/object-store.js';
 
-/** Every object a point needs to be restored (docs/format.md): its manifest, packs and index segments. */
-export function pointObjectKeys(pointId: PointId, body: PointBody): string[] {
-  return [objectKeys.point(pointId), ...body.packIds.map(objectKeys.pack), ...body.indexIds.map(objectKeys.index)];
+/**
+ * The objects every point needs besides its own: the vault header and key envelopes (without which
+ * nothing decrypts) and the settings journal (which says what the vault promises: its immutability
+ * state, policies and legal holds — deleting a newer document would make an older one current).
+ */
+export async function vaultWideKeys(store: ObjectStore): Promise<string[]> {
+  const keys: string[] = [objectKeys.header];
+  for (const prefix of ['keys/', 'settings/']) {
+    for await (const object of store.list(prefix)) keys.push(object.key);
+  }
+  return keys;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { StoredAuditEvent } from '../catalog/audit-event.js';
 import type { ImmutabilityView } from './immutability-admin.js';
 import type { MaintenanceReport } from './maintenance.js';
 import type { PolicyInput } from './policy-admin.js';
+import type { StopOutcome } from './stop-protection.js';
 
 /**
  * The one typed interface the CLI uses to reach a vault. It has an in-process implementation
@@ -46,7 +47,7 @@ export interface VaultService {
   listPolicies(): Promise<readonly PolicySettings[]>;
   addItem(input: { name: string; policy: string; paths: readonly string[] }): Promise<ItemSettings>;
   moveItem(name: string, policy: string): Promise<ItemSettings>;
-  stopItem(name: string, deleteData: boolean): Promise<{ item: ItemSettings; deletedPoints: string[] }>;
+  stopItem(name: string, deleteData: boolean): Promise<StopOutcome>;
   listItems(): Promise<readonly ItemSettings[]>;
   deletePoint(ref: string, options: { bypassGovernance: boolean }): Promise<PointId>;
   setLegalHold(ref: string, reason: string): Promise<PointId>;

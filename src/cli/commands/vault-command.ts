@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { toIso } from '../../core/clock.js';
-import { AmberError } from '../../core/errors.js';
 import type { ImmutabilityView } from '../../vault/immutability-admin.js';
 import type { VaultService } from '../../vault/vault-service.js';
 import { withVault, type CliContext } from '../cli-context.js';
@@ -96,13 +95,8 @@ export function registerVault(program: Command, ctx: CliContext): void {
       .option('--cooling-off <duration>', 'how long the lock can still be cancelled (e.g. 72h, 0s)', '72h')
       .option('--yes', 'confirm that the lock is irreversible (required for --cooling-off 0s)'),
   ).action(async (options: JsonOptions & { coolingOff: string; yes?: boolean }, command: Command) => {
+    // Without --yes, a lock with no cooling-off is refused by the vault itself (and audited there).
     const coolingOffMs = parseDuration(options.coolingOff, '--cooling-off');
-    if (coolingOffMs === 0 && options.yes !== true && !ctx.env.isTty) {
-      throw new AmberError(
-        'CONFIRMATION_REQUIRED',
-        'Locking with no cooling-off is irreversible at once; confirm with --yes.',
-      );
-    }
     printView(
       await withVault(ctx, command, options, (v) =>
         v.lockImmutability({ coolingOffMs, confirmedIrreversible: options.yes === true }),
