@@ -71,6 +71,12 @@ export async function collectGarbage(ctx: AdminContext, options: GarbageOptions)
   if (options.dryRun) return report;
   const superseded = new Set(map.superseded);
   if (doomed.size > 0) {
+    // Write-ahead journal: the plan is in the audit trail before anything is deleted, so a crash
+    // mid-run leaves a record of what was about to go (and the next run finishes it).
+    await ctx.audit.ok('gc.plan', ctx.repo.vaultId, `Garbage collection will delete ${doomed.size} unneeded packs.`, {
+      packs: [...doomed.keys()],
+      supersedes: touched,
+    });
     await rewriteIndex(ctx, map, touched, doomed);
     for (const id of touched) superseded.add(id);
     for (const packId of doomed.keys()) {
