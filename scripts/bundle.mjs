@@ -17,7 +17,7 @@ await build({
   target: 'node20',
   format: 'esm',
   splitting: true,
-  external: ['better-sqlite3', 'zstd-napi', 'zstd-napi/*', '@mongodb-js/zstd'],
+  external: ['better-sqlite3', 'zstd-napi', 'zstd-napi/*'],
   // esbuild's ESM output for CommonJS dependencies needs a require function.
   banner: {
     js: "import { createRequire as __amberCreateRequire } from 'node:module'; const require = __amberCreateRequire(import.meta.url);",

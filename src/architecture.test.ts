@@ -47,7 +47,7 @@ const LAYER_RULES: Readonly<Record<Layer, LayerRule>> = {
   },
   format: {
     mayImport: ['core'],
-    onlyExternals: ['node:crypto', 'node:buffer', 'zstd-napi', '@mongodb-js/zstd'],
+    onlyExternals: ['node:crypto', 'node:buffer', 'zstd-napi'],
     why: 'the repository format is pure functions over bytes (docs/format.md); reading and writing objects belongs to storage and engine',
   },
   storage: {
