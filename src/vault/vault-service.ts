@@ -1,6 +1,6 @@
 import type { PointId } from '../core/ids.js';
 import type { PointRow } from '../catalog/point-row.js';
-import type { ArchiveProgress } from '../engine/archiver.js';
+import type { ArchiveProgress, ArchiveResult } from '../engine/archiver.js';
 import type { RestoreProgress, RestoreResult } from '../engine/restorer.js';
 import type { VerifyReport } from '../engine/verifier.js';
 import type { ProbeReport } from '../storage/object-store.js';
@@ -68,17 +68,7 @@ export interface BackupRequest {
 
 export interface BackupOutcome {
   readonly point: PointRow;
-  readonly stats: {
-    readonly files: number;
-    readonly dirs: number;
-    readonly sizeBytes: number;
-    readonly addedBytes: number;
-    readonly addedStoredBytes: number;
-    readonly blobs: number;
-    readonly newBlobs: number;
-    readonly filesFromCache: number;
-    readonly durationMs: number;
-  };
+  readonly stats: ArchiveResult['stats'] & { readonly durationMs: number };
   readonly warnings: readonly { path: string; message: string }[];
 }
 
