@@ -24,12 +24,13 @@ export interface VerifyReport {
 }
 
 /**
- * Call it on a repository whose index is not loaded yet: it loads each segment itself, so one bad
- * segment is reported instead of stopping the check.
  * Checks a vault's structure: header, key envelopes, every index segment, every point manifest and
  * the trees they lead to, and that every blob they need is indexed and its pack exists. With
  * readData it also reads every pack in full: the pack hash, the footer, and every blob
  * (authenticated decryption and its keyed hash) against the index.
+ *
+ * Call it on a repository whose index is not loaded yet: it loads each segment itself, so one bad
+ * segment is reported instead of stopping the check.
  */
 export async function verifyRepository(repo: Repository, options: { readData: boolean }): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
