@@ -9,6 +9,8 @@ export interface CliEnvironment {
   readonly isTty: boolean;
   /** AMBER_MIN_COOLING_OFF (e.g. `0s` for tests and demos); undefined = the 72 h default. */
   readonly minCoolingOff: string | undefined;
+  /** AMBER_NEW_PASSWORD: the passphrase `amber key add` wraps the master key with. */
+  readonly newPassword: string | undefined;
 }
 
 export function readEnvironment(): CliEnvironment {
@@ -20,6 +22,7 @@ export function readEnvironment(): CliEnvironment {
     cacheDir: nonEmpty(env['AMBER_CACHE_DIR']) ?? path.join(cacheHome, 'amber'),
     isTty: process.stderr.isTTY,
     minCoolingOff: nonEmpty(env['AMBER_MIN_COOLING_OFF']),
+    newPassword: env['AMBER_NEW_PASSWORD'],
   };
 }
 

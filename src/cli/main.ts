@@ -16,6 +16,7 @@ import { registerItem } from './commands/item-command.js';
 import { registerHold } from './commands/hold-command.js';
 import { registerMaintenance } from './commands/maintenance-command.js';
 import { registerAudit } from './commands/audit-command.js';
+import { registerKey } from './commands/key-command.js';
 import { readEnvironment } from './environment.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 
@@ -44,6 +45,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     registerHold,
     registerMaintenance,
     registerAudit,
+    registerKey,
   ]) {
     register(program, ctx);
   }

@@ -57,7 +57,14 @@ export class Repository {
   readonly keys: VaultKeys;
   readonly index = new BlobIndex();
 
-  private constructor(store: ObjectStore, header: VaultHeader, keys: VaultKeys) {
+  readonly #masterSecret: Buffer;
+  /** The key envelope the passphrase opened (after create: the initial one). */
+  readonly openedKeyId: KeyId;
+
+  private constructor(store: ObjectStore, header: VaultHeader, masterSecret: Buffer, openedKeyId: KeyId) {
+    const keys = deriveVaultKeys(masterSecret);
+    this.#masterSecret = masterSecret;
+    this.openedKeyId = openedKeyId;
     this.store = store;
     this.header = header;
     this.keys = keys;
@@ -91,7 +98,7 @@ export class Repository {
     });
     await store.put(objectKeys.key(keyId), envelope);
     await store.put(objectKeys.header, encodeVaultHeader(header));
-    return new Repository(store, header, deriveVaultKeys(masterSecret));
+    return new Repository(store, header, masterSecret, keyId);
   }
 
   /** Reads the plaintext header (no passphrase needed). */
@@ -119,7 +126,7 @@ export class Repository {
       try {
         const bytes = await store.get(objectKeys.key(keyId));
         const secret = await openKeyEnvelope(bytes, passphrase, { vaultId: vaultHeader.vaultId, keyId });
-        return new Repository(store, vaultHeader, deriveVaultKeys(secret));
+        return new Repository(store, vaultHeader, secret, keyId);
       } catch (error) {
         lastError = error;
       }
@@ -128,6 +135,22 @@ export class Repository {
       throw new AmberError('WRONG_PASSWORD', 'The passphrase opens none of the key envelopes of this vault.');
     }
     throw lastError;
+  }
+
+  /** Writes a new key envelope wrapping the same master secret with another passphrase. */
+  async addKeyEnvelope(passphrase: string, createdAt: number, label: string, kdf?: KdfCost): Promise<KeyId> {
+    const keyId = newKeyId();
+    const envelope = await sealKeyEnvelope({
+      masterSecret: this.#masterSecret,
+      passphrase,
+      vaultId: this.vaultId,
+      keyId,
+      createdAt,
+      label,
+      ...(kdf === undefined ? {} : { kdf }),
+    });
+    await this.store.put(objectKeys.key(keyId), envelope);
+    return keyId;
   }
 
   async loadIndex(): Promise<void> {

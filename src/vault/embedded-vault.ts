@@ -38,6 +38,8 @@ import {
   type ImmutabilityView,
 } from './immutability-admin.js';
 import { runMaintenance, type MaintenanceReport } from './maintenance.js';
+import { addKey, listKeys, removeKey, type KeyView } from './key-admin.js';
+import { deleteVault } from './vault-deletion.js';
 import { deletePoint } from './point-deletion.js';
 import { releaseLegalHold, setLegalHold } from './legal-holds.js';
 import { addItem, createPolicy, moveItem, updatePolicy, type PolicyInput } from './policy-admin.js';
@@ -307,6 +309,11 @@ export class EmbeddedVault implements VaultService {
   };
   listAudit = (filter?: { afterSeq?: number; limit?: number }): Promise<StoredAuditEvent[]> =>
     this.#catalog.listAudit(filter);
+
+  deleteVault = (): Promise<{ deletedObjects: number }> => this.maintenance((ctx) => deleteVault(ctx));
+  listKeys = (): Promise<KeyView[]> => this.admin((ctx) => listKeys(ctx));
+  addKey = (passphrase: string, label: string): Promise<KeyView> => this.admin((ctx) => addKey(ctx, passphrase, label));
+  removeKey = (id: string): Promise<void> => this.admin((ctx) => removeKey(ctx, id));
 
   /** The administrative use cases' context (needs the passphrase: settings are sealed). */
   #admin(): Promise<AdminContext> {

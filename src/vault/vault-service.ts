@@ -10,6 +10,7 @@ import type { RetentionPolicy } from '../core/retention/retention-policy.js';
 import type { StoredAuditEvent } from '../catalog/audit-event.js';
 import type { ImmutabilityView } from './immutability-admin.js';
 import type { MaintenanceReport } from './maintenance.js';
+import type { KeyView } from './key-admin.js';
 import type { PolicyInput } from './policy-admin.js';
 import type { StopOutcome } from './stop-protection.js';
 
@@ -54,6 +55,10 @@ export interface VaultService {
   releaseLegalHold(ref: string): Promise<PointId>;
   runMaintenance(options: { dryRun: boolean }): Promise<MaintenanceReport>;
   listAudit(filter?: { afterSeq?: number; limit?: number }): Promise<StoredAuditEvent[]>;
+  deleteVault(): Promise<{ deletedObjects: number }>;
+  listKeys(): Promise<KeyView[]>;
+  addKey(passphrase: string, label: string): Promise<KeyView>;
+  removeKey(id: string): Promise<void>;
   close(): Promise<void>;
 }
 

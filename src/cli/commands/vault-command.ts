@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { toIso } from '../../core/clock.js';
+import { AmberError } from '../../core/errors.js';
 import type { ImmutabilityView } from '../../vault/immutability-admin.js';
 import type { VaultService } from '../../vault/vault-service.js';
 import { withVault, type CliContext } from '../cli-context.js';
@@ -80,6 +81,21 @@ export function registerVault(program: Command, ctx: CliContext): void {
       );
     },
   );
+
+  jsonOption(
+    vault
+      .command('delete')
+      .description('delete the vault: only when empty, or (immutable) when no point is retained or held')
+      .option('--yes', 'confirm: every object of the vault is deleted'),
+  ).action(async (options: JsonOptions & { yes?: boolean }, command: Command) => {
+    if (options.yes !== true) {
+      throw new AmberError('CONFIRMATION_REQUIRED', 'Deleting a vault deletes every object in it; confirm with --yes.');
+    }
+    const result = await withVault(ctx, command, options, (v) => v.deleteVault());
+    if (options.json === true) printJson(result);
+    else
+      process.stdout.write(`deleted the vault (${result.deletedObjects} objects); its audit trail stays in .catalog\n`);
+  });
 
   const immutability = vault.command('immutability').description('enable, disable or lock immutability');
   jsonOption(immutability.command('enable').description('enable immutability (governance locks; reversible)')).action(
