@@ -58,28 +58,53 @@ export async function collectGarbage(ctx: AdminContext, options: GarbageOptions)
       else doomed.set(pack.packId, info.size);
     }
   }
+  // Packs in no current segment: dropped from the index by a GC that failed before deleting them, or
+  // written by a backup that never committed. Maintenance excludes backups, so no point can come to
+  // need them; they go too (no index to rewrite for them).
+  const indexed = new Set<string>();
+  for (const [indexId, segment] of map.segments) {
+    if (!map.superseded.has(indexId)) for (const pack of segment.packs) indexed.add(pack.packId);
+  }
+  const orphans = new Map<PackId, number>();
+  for await (const object of repo.store.list('packs/')) {
+    const packId = object.key.slice(object.key.lastIndexOf('/') + 1) as PackId;
+    if (indexed.has(packId) || needed.has(packId)) continue;
+    const info = await statOrUndefined(ctx, object.key);
+    if (info === undefined) continue;
+    if (blocks(info)) deferredPacks++;
+    else orphans.set(packId, info.size);
+  }
   const touched = [...map.segments]
     .filter(([id, s]) => !map.superseded.has(id) && s.packs.some((p) => doomed.has(p.packId)))
     .map(([id]) => id);
   const report = {
-    deletedPacks: [...doomed.keys()] as string[],
+    deletedPacks: [...doomed.keys(), ...orphans.keys()] as string[],
     deferredPacks,
     rewrittenIndexSegments: touched.length,
     deletedIndexSegments: 0,
-    freedBytes: [...doomed.values()].reduce((a, b) => a + b, 0),
+    freedBytes: [...doomed.values(), ...orphans.values()].reduce((a, b) => a + b, 0),
   };
   if (options.dryRun) return report;
   const superseded = new Set(map.superseded);
-  if (doomed.size > 0) {
+  if (doomed.size + orphans.size > 0) {
     // Write-ahead journal: the plan is in the audit trail before anything is deleted, so a crash
     // mid-run leaves a record of what was about to go (and the next run finishes it).
-    await ctx.audit.ok('gc.plan', ctx.repo.vaultId, `Garbage collection will delete ${doomed.size} unneeded packs.`, {
-      packs: [...doomed.keys()],
-      supersedes: touched,
-    });
+    await ctx.audit.ok(
+      'gc.plan',
+      ctx.repo.vaultId,
+      `Garbage collection will delete ${report.deletedPacks.length} unneeded packs.`,
+      {
+        packs: report.deletedPacks,
+        supersedes: touched,
+      },
+    );
+  }
+  if (doomed.size > 0) {
     await rewriteIndex(ctx, map, touched, doomed);
     for (const id of touched) superseded.add(id);
-    for (const packId of doomed.keys()) {
+  }
+  if (doomed.size + orphans.size > 0) {
+    for (const packId of [...doomed.keys(), ...orphans.keys()]) {
       await deleteTolerant(ctx, objectKeys.pack(packId), options.bypassGovernance);
       await ctx.audit.ok('gc.delete', objectKeys.pack(packId), `Pack ${packId} is needed by no point and was deleted.`);
     }
