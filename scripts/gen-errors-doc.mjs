@@ -12,23 +12,9 @@ const DOC = resolve(ROOT, 'docs/errors.md');
 const START = '<!-- codes:start -->';
 const END = '<!-- codes:end -->';
 
-/** Exit code (DESIGN §5) and HTTP status per error kind; the CLI and server mappings must agree. */
-export const KIND_OUTCOMES = {
-  usage: { exit: 2, http: 400 },
-  invalid: { exit: 1, http: 400 },
-  not_found: { exit: 1, http: 404 },
-  conflict: { exit: 1, http: 409 },
-  refused: { exit: 10, http: 409 },
-  permission: { exit: 11, http: 403 },
-  approval: { exit: 12, http: 428 },
-  corrupt: { exit: 1, http: 500 },
-  unavailable: { exit: 1, http: 503 },
-  internal: { exit: 1, http: 500 },
-};
-
 const escapeCell = (text) => text.replaceAll('|', '\\|');
 
-function table(catalog) {
+function table(catalog, KIND_OUTCOMES) {
   const lines = ['| code | kind | exit code | HTTP | meaning |', '| --- | --- | --- | --- | --- |'];
   for (const [code, { kind, summary }] of Object.entries(catalog)) {
     const outcome = KIND_OUTCOMES[kind];
@@ -51,8 +37,8 @@ async function prettierFormat(markdown) {
 async function main(args) {
   const catalogIndex = args.indexOf('--catalog');
   const catalogPath = resolve(catalogIndex >= 0 ? args[catalogIndex + 1] : resolve(ROOT, 'dist/core/error-catalog.js'));
-  const { ERROR_CATALOG } = await import(pathToFileURL(catalogPath).href);
-  const generated = table(ERROR_CATALOG);
+  const { ERROR_CATALOG, KIND_OUTCOMES } = await import(pathToFileURL(catalogPath).href);
+  const generated = table(ERROR_CATALOG, KIND_OUTCOMES);
   if (!args.includes('--write')) {
     process.stdout.write(`${generated}\n`);
     return;

@@ -1,7 +1,7 @@
-import { errorKind, type ErrorKind } from '../core/error-catalog.js';
+import { errorKind, KIND_OUTCOMES } from '../core/error-catalog.js';
 import { isAmberError } from '../core/errors.js';
 
-/** The CLI's exit codes (DESIGN §5), mapped in this one place. */
+/** The CLI's exit codes (DESIGN §5); errors map to them by kind (KIND_OUTCOMES in core/error-catalog.ts). */
 export const EXIT = {
   ok: 0,
   error: 1,
@@ -12,19 +12,6 @@ export const EXIT = {
   approval: 12,
 } as const;
 
-const BY_KIND: Record<ErrorKind, number> = {
-  usage: EXIT.usage,
-  invalid: EXIT.error,
-  not_found: EXIT.error,
-  conflict: EXIT.error,
-  refused: EXIT.refused,
-  permission: EXIT.permission,
-  approval: EXIT.approval,
-  corrupt: EXIT.error,
-  unavailable: EXIT.error,
-  internal: EXIT.error,
-};
-
 export function exitCodeOf(error: unknown): number {
-  return isAmberError(error) ? BY_KIND[errorKind(error.code)] : EXIT.error;
+  return isAmberError(error) ? KIND_OUTCOMES[errorKind(error.code)].exit : EXIT.error;
 }

@@ -3,23 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ERROR_CATALOG, type ErrorKind } from './error-catalog.js';
+import { ERROR_CATALOG, KIND_OUTCOMES } from './error-catalog.js';
 
 const FIX = 'regenerate it: npm run build && node scripts/gen-errors-doc.mjs --write';
-
-/** Exit code (DESIGN §5) and HTTP status per kind, as docs/errors.md documents them. */
-const KIND_OUTCOMES: Readonly<Record<ErrorKind, { readonly exit: number; readonly http: number }>> = {
-  usage: { exit: 2, http: 400 },
-  invalid: { exit: 1, http: 400 },
-  not_found: { exit: 1, http: 404 },
-  conflict: { exit: 1, http: 409 },
-  refused: { exit: 10, http: 409 },
-  permission: { exit: 11, http: 403 },
-  approval: { exit: 12, http: 428 },
-  corrupt: { exit: 1, http: 500 },
-  unavailable: { exit: 1, http: 503 },
-  internal: { exit: 1, http: 500 },
-};
 
 interface DocRow {
   readonly code: string;

@@ -15,6 +15,23 @@ export type ErrorKind =
   | 'unavailable' // storage or a dependency failed (exit 1, HTTP 503)
   | 'internal'; // a bug (exit 1, HTTP 500)
 
+/**
+ * The one mapping from error kind to CLI exit code (DESIGN §5) and HTTP status. The CLI boundary,
+ * the server's error mapping, docs/errors.md and its test all read it from here.
+ */
+export const KIND_OUTCOMES: Readonly<Record<ErrorKind, { readonly exit: number; readonly http: number }>> = {
+  usage: { exit: 2, http: 400 },
+  invalid: { exit: 1, http: 400 },
+  not_found: { exit: 1, http: 404 },
+  conflict: { exit: 1, http: 409 },
+  refused: { exit: 10, http: 409 },
+  permission: { exit: 11, http: 403 },
+  approval: { exit: 12, http: 428 },
+  corrupt: { exit: 1, http: 500 },
+  unavailable: { exit: 1, http: 503 },
+  internal: { exit: 1, http: 500 },
+};
+
 export interface ErrorCodeInfo {
   readonly kind: ErrorKind;
   readonly summary: string;
