@@ -15,7 +15,6 @@ export class BlobIndex {
   readonly #blobs = new Map<string, BlobLocation>();
   readonly #packSegments = new Map<string, IndexId>();
   readonly #segments = new Set<IndexId>();
-  readonly #packRecordBytes = new Map<string, number>();
 
   get blobCount(): number {
     return this.#blobs.size;
@@ -25,8 +24,8 @@ export class BlobIndex {
     return this.#packSegments.size;
   }
 
-  get segmentIds(): IndexId[] {
-    return [...this.#segments];
+  hasSegment(indexId: IndexId): boolean {
+    return this.#segments.has(indexId);
   }
 
   addSegment(indexId: IndexId, segment: IndexSegment): void {
@@ -37,17 +36,9 @@ export class BlobIndex {
   addPack(indexId: IndexId, packId: PackId, entries: readonly PackEntry[]): void {
     this.#segments.add(indexId);
     if (!this.#packSegments.has(packId)) this.#packSegments.set(packId, indexId);
-    let end = this.#packRecordBytes.get(packId) ?? 0;
     for (const entry of entries) {
-      end = Math.max(end, entry.offset + entry.length);
       if (!this.#blobs.has(entry.blobId)) this.#blobs.set(entry.blobId, { packId, entry });
     }
-    this.#packRecordBytes.set(packId, end);
-  }
-
-  /** Bytes of a pack's blob records (the pack minus its footer), as far as the index knows. */
-  packRecordBytes(packId: PackId): number {
-    return this.#packRecordBytes.get(packId) ?? 0;
   }
 
   has(blobId: BlobId): boolean {

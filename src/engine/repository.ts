@@ -26,7 +26,6 @@ import { decodeTree, type TreeNode } from '../format/tree.js';
 import {
   decodePointManifest,
   encodePointManifest,
-  readPointHeader,
   type PointBody,
   type PointHeader,
 } from '../format/point-manifest.js';
@@ -191,10 +190,6 @@ export class Repository {
   async loadPoint(id: PointId): Promise<DecodedPoint> {
     const bytes = await this.store.get(objectKeys.point(id));
     return { id, ...decodePointManifest(this.keys, id, bytes) };
-  }
-
-  async loadPointHeader(id: PointId): Promise<PointHeader> {
-    return readPointHeader(await this.store.get(objectKeys.point(id)), id);
   }
 
   /** Reads, authenticates, decrypts and decompresses one blob. */

@@ -52,7 +52,7 @@ export async function verifyRepository(repo: Repository, options: { readData: bo
   }
   const superseded = new Set([...segments.values()].flatMap((s) => s.supersedes));
   for (const [indexId, segment] of segments) {
-    if (!superseded.has(indexId) && !repo.index.segmentIds.includes(indexId)) repo.index.addSegment(indexId, segment);
+    if (!superseded.has(indexId) && !repo.index.hasSegment(indexId)) repo.index.addSegment(indexId, segment);
   }
 
   const neededBlobs = new Set<BlobId>();
