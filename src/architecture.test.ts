@@ -11,7 +11,18 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
-type Layer = 'core' | 'format' | 'storage' | 'catalog' | 'engine' | 'vault' | 'server' | 'cli' | 'bench' | 'e2e';
+type Layer =
+  | 'core'
+  | 'format'
+  | 'storage'
+  | 'catalog'
+  | 'engine'
+  | 'vault'
+  | 'server'
+  | 'client'
+  | 'cli'
+  | 'bench'
+  | 'e2e';
 
 interface LayerRule {
   /** Our layers this layer may import, besides itself. */
@@ -70,16 +81,20 @@ const LAYER_RULES: Readonly<Record<Layer, LayerRule>> = {
     mayImport: ['core', 'format', 'storage', 'catalog', 'engine', 'vault', 'bench'],
     why: 'the server is an HTTP adapter over the vault service; code shared with the CLI lives in a lower layer, so the server never loads terminal code',
   },
+  client: {
+    mayImport: ['core', 'format', 'storage', 'catalog', 'engine', 'vault'],
+    why: 'the HTTP client is the vault service seen from another host: it runs the engine locally and talks to the server only over HTTP, never by importing it',
+  },
   cli: {
-    mayImport: ['core', 'format', 'storage', 'catalog', 'engine', 'vault', 'server', 'bench'],
+    mayImport: ['core', 'format', 'storage', 'catalog', 'engine', 'vault', 'server', 'client', 'bench'],
     why: 'the CLI is the outermost edge: it builds drivers and may embed the server or its client',
   },
   bench: {
-    mayImport: ['core', 'format', 'storage', 'catalog', 'engine', 'vault', 'server', 'cli'],
+    mayImport: ['core', 'format', 'storage', 'catalog', 'engine', 'vault', 'server', 'client', 'cli'],
     why: 'benchmarks measure any layer',
   },
   e2e: {
-    mayImport: ['core', 'format', 'storage', 'catalog', 'engine', 'vault', 'server', 'cli', 'bench'],
+    mayImport: ['core', 'format', 'storage', 'catalog', 'engine', 'vault', 'server', 'client', 'cli', 'bench'],
     why: 'end-to-end tests drive the whole product from outside, as a user does',
   },
 };

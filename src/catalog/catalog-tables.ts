@@ -34,8 +34,10 @@ export interface SchemaMigrationsTable {
   name: string;
 }
 
-/** The catalog's tables as Kysely sees them. */
-/** The `audit_events` table: every change and every refusal, in order. */
+/**
+ * The `audit_events` table: every change and every refusal, in order, hash-chained (see
+ * catalog/audit-log.ts). `prev_hash` and `hash` are 64 lowercase hex characters.
+ */
 export interface AuditEventsTable {
   seq: Generated<number>;
   at: number;
@@ -46,8 +48,11 @@ export interface AuditEventsTable {
   code: string | null;
   message: string;
   details: string;
+  prev_hash: string;
+  hash: string;
 }
 
+/** The catalog's tables as Kysely sees them. */
 export interface CatalogTables {
   audit_events: AuditEventsTable;
   points: PointsTable;

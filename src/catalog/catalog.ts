@@ -8,7 +8,9 @@ import type { CatalogTables } from './catalog-tables.js';
 import { MIGRATIONS } from './migrations.js';
 import { fromPointRecord, toPointRecord } from './point-record.js';
 import type { PointRow, StorageLockMode } from './point-row.js';
-import type { AuditEvent, StoredAuditEvent } from './audit-event.js';
+import type { AuditAnchor, AuditChainHead, AuditVerifyReport } from '../core/audit-chain.js';
+import type { AuditEvent, AuditFilter, StoredAuditEvent } from './audit-event.js';
+import { AuditLog } from './audit-log.js';
 
 const BUSY_TIMEOUT_MS = 5_000;
 /** Rows per INSERT in replaceAllPoints: 17 columns × 500 stays far below SQLite's 32,766 variables. */
@@ -25,6 +27,8 @@ export interface PointFilter {
  * Every SQLite failure surfaces as AmberError('CATALOG_ERROR') with the foreign error as `cause`.
  */
 export class Catalog {
+  /** The hash-chained audit trail (appendAudit, listAudit, verifyAudit and auditHead delegate to it). */
+  readonly audit: AuditLog;
   readonly #db: Kysely<CatalogTables>;
   readonly #file: string;
   #closed = false;
@@ -32,6 +36,7 @@ export class Catalog {
   private constructor(db: Kysely<CatalogTables>, file: string) {
     this.#db = db;
     this.#file = file;
+    this.audit = new AuditLog(db, file);
   }
 
   /**
@@ -150,46 +155,24 @@ export class Catalog {
     );
   }
 
-  async appendAudit(event: AuditEvent): Promise<void> {
-    await this.#run(`record the audit event ${event.action}`, (db) =>
-      db
-        .insertInto('audit_events')
-        .values({
-          at: event.at,
-          actor: event.actor,
-          action: event.action,
-          target: event.target,
-          outcome: event.outcome,
-          code: event.code ?? null,
-          message: event.message,
-          details: JSON.stringify(event.details ?? {}),
-        })
-        .execute(),
-    );
+  /** Records the event as the newest of the audit chain. */
+  async appendAudit(event: AuditEvent): Promise<StoredAuditEvent> {
+    return this.#run(`record the audit event ${event.action}`, () => this.audit.append(event));
   }
 
-  /** Audit events, oldest first; `afterSeq` pages on. */
-  async listAudit(filter: { afterSeq?: number; limit?: number } = {}): Promise<StoredAuditEvent[]> {
-    const rows = await this.#run('list audit events', (db) =>
-      db
-        .selectFrom('audit_events')
-        .selectAll()
-        .where('seq', '>', filter.afterSeq ?? 0)
-        .orderBy('seq')
-        .limit(filter.limit ?? 1_000_000)
-        .execute(),
-    );
-    return rows.map((r) => ({
-      seq: r.seq,
-      at: r.at,
-      actor: r.actor,
-      action: r.action,
-      target: r.target,
-      outcome: r.outcome,
-      ...(r.code === null ? {} : { code: r.code }),
-      message: r.message,
-      details: JSON.parse(r.details) as Record<string, unknown>,
-    }));
+  /** Audit events, oldest first, those `filter` selects; `afterSeq` and `limit` page on. */
+  async listAudit(filter: AuditFilter = {}): Promise<StoredAuditEvent[]> {
+    return this.#run('list audit events', () => this.audit.list(filter));
+  }
+
+  /** Verifies the audit chain and compares it with the anchors read from storage. */
+  async verifyAudit(anchors: readonly AuditAnchor[] = []): Promise<AuditVerifyReport> {
+    return this.#run('verify the audit trail', () => this.audit.verify(anchors));
+  }
+
+  /** The newest audit event's seq and hash; undefined while there is none. */
+  async auditHead(): Promise<AuditChainHead | undefined> {
+    return this.#run('read the newest audit event', () => this.audit.head());
   }
 
   async getMeta(key: string): Promise<string | undefined> {

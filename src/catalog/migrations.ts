@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Migration } from './apply-migrations.js';
+import { chainExistingAuditEvents } from './audit-log.js';
 
 /**
  * The catalog schema, as an ordered list of forward-only migrations. Never edit or reorder a migration
@@ -66,6 +67,17 @@ export const MIGRATIONS: readonly Migration[] = [
         .modifyEnd(sql`strict`)
         .execute();
       await db.schema.createIndex('audit_events_at').on('audit_events').columns(['at', 'seq']).execute();
+    },
+  },
+  {
+    id: 3,
+    name: 'chain-audit-events',
+    async up(db) {
+      // Every event carries the hash of the one before (catalog/audit-log.ts); existing events are
+      // chained as they stand.
+      await sql`alter table audit_events add column prev_hash text not null default ''`.execute(db);
+      await sql`alter table audit_events add column hash text not null default ''`.execute(db);
+      await chainExistingAuditEvents(db);
     },
   },
 ];

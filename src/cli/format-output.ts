@@ -40,3 +40,22 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
+
+/** An instant given as ISO text (as the server's identity answers carry them) the way tables show it; '-' when none. */
+export function formatIsoCell(text: string | null | undefined): string {
+  if (text === null || text === undefined || text === '') return '-';
+  return text.replace('T', ' ').slice(0, 19);
+}
+
+/** An optional epoch-millisecond instant the way tables show it; '-' when none. */
+export function formatInstantCell(epochMs: number | null | undefined): string {
+  return epochMs === null || epochMs === undefined ? '-' : formatInstant(epochMs);
+}
+
+/** A span of hours or days (clock jumps, request lifetimes): `26.5 h`, `3 d`; shorter ones as formatDuration. */
+export function formatSpan(ms: number): string {
+  const hours = Math.abs(ms) / 3_600_000;
+  if (hours >= 48 && hours % 24 === 0) return `${hours / 24} d`;
+  if (hours >= 1) return `${Number.isInteger(hours) ? hours : hours.toFixed(1)} h`;
+  return formatDuration(Math.abs(ms));
+}

@@ -17,6 +17,14 @@ import { registerHold } from './commands/hold-command.js';
 import { registerMaintenance } from './commands/maintenance-command.js';
 import { registerAudit } from './commands/audit-command.js';
 import { registerKey } from './commands/key-command.js';
+import { registerServer } from './commands/server-command.js';
+import { registerLogin } from './commands/login-command.js';
+import { registerUser } from './commands/user-command.js';
+import { registerToken } from './commands/token-command.js';
+import { registerJobs } from './commands/jobs-command.js';
+import { registerApproval } from './commands/approval-command.js';
+import { registerClock } from './commands/clock-command.js';
+import { registerAgent } from './commands/agent-command.js';
 import { readEnvironment } from './environment.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 
@@ -27,6 +35,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('Amber: backups into immutable vaults')
     .version('0.1.0')
     .option('--password-file <file>', 'read the vault passphrase from this file')
+    .option('--server <url>', 'talk to this Amber server instead of a local vault (or set AMBER_SERVER)')
+    .option('--token <token>', 'the API token for --server (better: AMBER_TOKEN, or amber login)')
+    .option('--as-of <time>', 'read an S3 vault as it was at this ISO time (read-only; recovery after an attack)')
     .option('--debug', 'show stack traces of errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
@@ -46,6 +57,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     registerMaintenance,
     registerAudit,
     registerKey,
+    registerServer,
+    registerLogin,
+    registerUser,
+    registerToken,
+    registerJobs,
+    registerApproval,
+    registerClock,
+    registerAgent,
   ]) {
     register(program, ctx);
   }

@@ -50,6 +50,16 @@ async function obtain(env: CliEnvironment, passwordFile: string | undefined, con
   return passphrase;
 }
 
+/** True when a prompt can ask (stdin and stderr are a terminal). */
+export function canPrompt(env: CliEnvironment): boolean {
+  return process.stdin.isTTY && env.isTty;
+}
+
+/** Asks on the terminal without echoing the answer (passwords, passphrases). */
+export async function promptSecret(question: string): Promise<string> {
+  return prompt(question);
+}
+
 async function prompt(question: string): Promise<string> {
   process.stderr.write(question);
   const silent = new Writable({ write: (_chunk, _enc, done) => done() });

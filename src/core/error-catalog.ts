@@ -9,7 +9,9 @@ export type ErrorKind =
   | 'not_found' // exit 1, HTTP 404
   | 'conflict' // exit 1, HTTP 409
   | 'refused' // refused by immutability, retention or legal hold (exit 10, HTTP 409/423)
+  | 'unauthenticated' // no valid credentials (exit 11, HTTP 401)
   | 'permission' // exit 11, HTTP 403
+  | 'rate_limited' // too many attempts; retry later (exit 1, HTTP 429)
   | 'approval' // exit 12, HTTP 202/428
   | 'corrupt' // stored data failed authentication (exit 1, HTTP 500)
   | 'unavailable' // storage or a dependency failed (exit 1, HTTP 503)
@@ -25,7 +27,9 @@ export const KIND_OUTCOMES: Readonly<Record<ErrorKind, { readonly exit: number; 
   not_found: { exit: 1, http: 404 },
   conflict: { exit: 1, http: 409 },
   refused: { exit: 10, http: 409 },
+  unauthenticated: { exit: 11, http: 401 },
   permission: { exit: 11, http: 403 },
+  rate_limited: { exit: 1, http: 429 },
   approval: { exit: 12, http: 428 },
   corrupt: { exit: 1, http: 500 },
   unavailable: { exit: 1, http: 503 },
@@ -141,6 +145,101 @@ export const ERROR_CATALOG = {
   VAULT_BUSY: {
     kind: 'conflict',
     summary: 'Another backup or maintenance holds the vault; try again when it has finished.',
+  },
+  CLOCK_FROZEN: {
+    kind: 'refused',
+    summary:
+      'Expiry is frozen: the clock jumped beyond the tolerance (24 h accumulated) and nobody has acknowledged the alert yet.',
+  },
+  UNAUTHENTICATED: {
+    kind: 'unauthenticated',
+    summary: 'The request carries no valid token (missing, unknown, expired or revoked); sign in again.',
+  },
+  LOGIN_FAILED: { kind: 'unauthenticated', summary: 'The user name or password is wrong.' },
+  LOGIN_RATE_LIMITED: {
+    kind: 'rate_limited',
+    summary: 'Too many failed sign-ins for this user or address; sign-in is paused until the given time.',
+  },
+  PERMISSION_DENIED: {
+    kind: 'permission',
+    summary: "The principal's role does not hold the permission the operation needs, or the item is not its own.",
+  },
+  USER_EXISTS: { kind: 'conflict', summary: 'A user with that name already exists.' },
+  USER_NOT_FOUND: { kind: 'not_found', summary: 'There is no user with that name.' },
+  TOKEN_NOT_FOUND: { kind: 'not_found', summary: 'There is no token with that id.' },
+  AGENT_EXISTS: { kind: 'conflict', summary: 'An agent with that name is already registered.' },
+  AGENT_NOT_FOUND: { kind: 'not_found', summary: 'There is no agent with that name.' },
+  JOB_NOT_FOUND: { kind: 'not_found', summary: 'There is no job with that id.' },
+  SESSION_NOT_FOUND: {
+    kind: 'not_found',
+    summary: 'The backup session is unknown or expired (the server restarted or it was idle too long); start again.',
+  },
+  VAULT_NAME_UNKNOWN: { kind: 'not_found', summary: 'The server has no vault with that name.' },
+  UPLOAD_REJECTED: {
+    kind: 'invalid',
+    summary: 'An uploaded object was refused: its id does not match its content, its kind or its size is not allowed.',
+  },
+  CLIENT_TIME_REJECTED: {
+    kind: 'refused',
+    summary: "A point was committed with a time other than the server's; the server assigns createdAt itself.",
+  },
+  SERVER_UNREACHABLE: { kind: 'unavailable', summary: 'The Amber server could not be reached or answered badly.' },
+  APPROVAL_NOT_FOUND: { kind: 'not_found', summary: 'There is no approval request with that id.' },
+  APPROVAL_NOT_REQUIRED: {
+    kind: 'conflict',
+    summary: 'The operation does not need an approval under the current approval settings; run it directly.',
+  },
+  APPROVAL_SELF_APPROVAL: {
+    kind: 'permission',
+    summary: 'The requester of an operation cannot approve or reject it; another person holding approval.grant must.',
+  },
+  APPROVAL_NOT_PERMITTED: {
+    kind: 'permission',
+    summary: 'Approving or rejecting a request needs the approval.grant permission.',
+  },
+  APPROVAL_ALREADY_VOTED: {
+    kind: 'conflict',
+    summary: 'This person has already voted on the approval request; each approver votes once.',
+  },
+  APPROVAL_ALREADY_DECIDED: {
+    kind: 'conflict',
+    summary: 'The approval request is no longer pending: it was already approved, rejected, cancelled or run.',
+  },
+  APPROVAL_EXPIRED: {
+    kind: 'conflict',
+    summary: 'The approval request expired before it received its approvals; request the operation again.',
+  },
+  INVALID_APPROVAL_SETTINGS: {
+    kind: 'invalid',
+    summary: 'The approval settings are not valid; every problem is listed (approvals needed, operations, expiry).',
+  },
+  STORAGE_ACCESS_DENIED: {
+    kind: 'unavailable',
+    summary:
+      'The storage refused the configured credentials (access denied, unknown key, bad signature or clock skew); fix the keys, the bucket policy or the clock.',
+  },
+  STORAGE_MISCONFIGURED: {
+    kind: 'unavailable',
+    summary: 'The storage location is not usable as configured: the bucket is missing or lacks Object Lock.',
+  },
+  STORAGE_PREFLIGHT_FAILED: {
+    kind: 'invalid',
+    summary: 'The storage location failed a preflight check (named in the message) and cannot hold an Amber vault.',
+  },
+  STORAGE_LOCK_NOT_APPLIED: {
+    kind: 'unavailable',
+    summary:
+      'The storage accepted an object but did not keep the requested retention or legal hold; the unprotected copy was removed where possible.',
+  },
+  AUDIT_CHAIN_BROKEN: {
+    kind: 'corrupt',
+    summary:
+      'The audit trail failed verification: an event was edited, deleted, inserted or reordered, or differs from an anchor; the first is named.',
+  },
+  INTERRUPTED: {
+    kind: 'unavailable',
+    summary:
+      'The operation stopped because the process was asked to stop (SIGTERM or SIGINT); nothing half-done is visible, and it can be run again.',
   },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

@@ -36,4 +36,6 @@ export const objectKeys = {
   pack: (id: PackId): string => `packs/${id.slice(0, 2)}/${id}`,
   index: (id: IndexId): string => `index/${id}`,
   point: (id: PointId): string => `points/${id}`,
+  /** An audit chain anchor: the head of the audit chain at `seq` (docs/audit.md), 20-digit zero-padded. */
+  auditAnchor: (seq: number): string => `audit/${String(seq).padStart(20, '0')}`,
 } as const;

@@ -93,7 +93,10 @@ export async function archive(repo: Repository, walk: WalkResult, options: Archi
   }
   progress();
 
-  const uploader = new PackUploader(repo, options.putOptions === undefined ? {} : { putOptions: options.putOptions });
+  const uploader = new PackUploader(repo, {
+    nowMs: () => options.clock.nowMs(),
+    ...(options.putOptions === undefined ? {} : { putOptions: options.putOptions }),
+  });
   const trees = new TreeBuilder(repo, uploader, contents, sizes);
   if (jobs.length > 0) {
     const known = SharedBlobIdSet.build(repo.index.blobIds(), repo.index.blobCount);
@@ -130,9 +133,10 @@ export async function archive(repo: Repository, walk: WalkResult, options: Archi
   await trees.flush();
   await uploader.drain();
 
-  if (uploader.packs.length > 0) {
+  const unindexed = uploader.takeUnindexed();
+  if (unindexed.length > 0) {
     await repo.putIndexSegment(
-      { createdAt: options.clock.nowMs(), packs: uploader.packs, supersedes: [] },
+      { createdAt: options.clock.nowMs(), packs: unindexed, supersedes: [] },
       options.putOptions,
     );
   }

@@ -5,13 +5,16 @@ import type { PackEntry } from '../format/pack.js';
 import type { PutOptions } from '../storage/object-store.js';
 import type { Repository } from './repository.js';
 
+/** Packs stored since the last index segment that make the uploader write one (~1 GiB of packs). */
+export const CHECKPOINT_PACKS = 64;
+
 /**
  * Stores finished packs with bounded concurrency and bounded memory: `add` resolves once the pack
  * is accepted, waiting while too many bytes are in flight. `drain` waits for every upload and
- * rethrows the first failure.
+ * rethrows the first failure. Every CHECKPOINT_PACKS stored packs it writes an index segment for
+ * them, so an interrupted backup's data is found (and not sent again) by the next one.
  */
 export class PackUploader {
-  readonly packs: IndexedPack[] = [];
   addedRawBytes = 0;
   addedStoredBytes = 0;
   newBlobs = 0;
@@ -21,11 +24,31 @@ export class PackUploader {
   readonly #inFlight = new Set<Promise<void>>();
   #inFlightBytes = 0;
   #failure: unknown;
+  readonly #nowMs: () => number;
+  readonly #checkpointPacks: number;
+  /** Stored packs that no index segment lists yet. */
+  #unindexed: IndexedPack[] = [];
+  #checkpoint: Promise<void> = Promise.resolve();
 
-  constructor(repo: Repository, options: { maxInFlightBytes?: number; putOptions?: PutOptions } = {}) {
+  constructor(
+    repo: Repository,
+    options: {
+      maxInFlightBytes?: number;
+      putOptions?: PutOptions;
+      nowMs?: () => number;
+      checkpointPacks?: number;
+    } = {},
+  ) {
     this.#repo = repo;
     this.#maxInFlightBytes = options.maxInFlightBytes ?? 32 * 1024 * 1024;
     this.#putOptions = options.putOptions;
+    this.#nowMs = options.nowMs ?? (() => 0);
+    this.#checkpointPacks = options.nowMs === undefined ? Infinity : (options.checkpointPacks ?? CHECKPOINT_PACKS);
+  }
+
+  /** The stored packs no index segment lists yet (taken: the caller writes their segment). */
+  takeUnindexed(): IndexedPack[] {
+    return this.#unindexed.splice(0);
   }
 
   get inFlightBytes(): number {
@@ -39,7 +62,6 @@ export class PackUploader {
       await Promise.race(this.#inFlight);
       this.#throwIfFailed();
     }
-    this.packs.push({ packId, entries });
     for (const entry of entries) {
       this.addedRawBytes += entry.rawLength;
       this.addedStoredBytes += entry.length;
@@ -48,6 +70,10 @@ export class PackUploader {
     this.#inFlightBytes += bytes.byteLength;
     const upload = this.#repo
       .putPack(packId, bytes, this.#putOptions)
+      .then(() => {
+        this.#unindexed.push({ packId, entries });
+        if (this.#unindexed.length >= this.#checkpointPacks) this.#writeCheckpoint();
+      })
       .catch((error: unknown) => {
         this.#failure ??= error;
       })
@@ -61,7 +87,19 @@ export class PackUploader {
 
   async drain(): Promise<void> {
     while (this.#inFlight.size > 0) await Promise.race(this.#inFlight);
+    await this.#checkpoint;
     this.#throwIfFailed();
+  }
+
+  #writeCheckpoint(): void {
+    const packs = this.takeUnindexed();
+    this.#checkpoint = this.#checkpoint.then(async () => {
+      try {
+        await this.#repo.putIndexSegment({ createdAt: this.#nowMs(), packs, supersedes: [] }, this.#putOptions);
+      } catch (error) {
+        this.#failure ??= error;
+      }
+    });
   }
 
   #throwIfFailed(): void {

@@ -1,23 +1,40 @@
+import type { AuditChainHead } from '../core/audit-chain.js';
 import type { Clock } from '../core/clock.js';
 import { isAmberError } from '../core/errors.js';
 import type { Refusal } from '../core/immutability/decision.js';
 import { refusalToError } from '../core/immutability/decision.js';
-import type { Catalog } from '../catalog/catalog.js';
+import type { AuditEvent } from '../catalog/audit-event.js';
 
-/** Records every change and every refusal of the vault service in the catalog's audit table. */
+/**
+ * Where the trail records events: the vault catalog's hash-chained AuditLog, or one the server
+ * injects (catalog/audit-log.ts implements it).
+ */
+export interface AuditSink {
+  append(event: AuditEvent): Promise<unknown>;
+  /** The newest event's seq and hash (written to storage as an anchor, see audit-anchor.ts). */
+  head(): Promise<AuditChainHead | undefined>;
+}
+
+/** Records every change and every refusal of the vault service in the audit log. */
 export class AuditTrail {
-  readonly #catalog: Catalog;
+  /** The log the events go to. */
+  readonly sink: AuditSink;
   readonly #clock: Clock;
-  readonly #actor: string;
+  readonly #actorOf: () => string;
 
-  constructor(catalog: Catalog, clock: Clock, actor: string) {
-    this.#catalog = catalog;
+  /** `actor` names who acts; a function when one service serves many principals (the server). */
+  constructor(sink: AuditSink, clock: Clock, actor: string | (() => string)) {
+    this.sink = sink;
     this.#clock = clock;
-    this.#actor = actor;
+    this.#actorOf = typeof actor === 'string' ? () => actor : actor;
+  }
+
+  get #actor(): string {
+    return this.#actorOf();
   }
 
   async ok(action: string, target: string, message: string, details?: Record<string, unknown>): Promise<void> {
-    await this.#catalog.appendAudit({
+    await this.sink.append({
       at: this.#clock.nowMs(),
       actor: this.#actor,
       action,
@@ -31,7 +48,7 @@ export class AuditTrail {
   /** Records the refusal and returns the error to throw. */
   async refused(action: string, target: string, refusal: Refusal): Promise<Error> {
     const error = refusalToError(refusal);
-    await this.#catalog.appendAudit({
+    await this.sink.append({
       at: this.#clock.nowMs(),
       actor: this.#actor,
       action,
@@ -50,7 +67,7 @@ export class AuditTrail {
       return await work();
     } catch (error) {
       if (isAmberError(error)) {
-        await this.#catalog.appendAudit({
+        await this.sink.append({
           at: this.#clock.nowMs(),
           actor: this.#actor,
           action,

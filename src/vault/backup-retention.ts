@@ -19,7 +19,7 @@ export interface BackupRetention {
  */
 export async function backupRetention(
   ctx: AdminContext,
-  request: BackupRequest,
+  request: Pick<BackupRequest, 'item' | 'retainDays'>,
   createdAt: number,
 ): Promise<BackupRetention> {
   const settings = await ctx.settings();

@@ -1,4 +1,4 @@
-import { access, mkdir, readdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../core/clock.js';
 import { toIso } from '../core/clock.js';
@@ -9,8 +9,7 @@ import { Catalog } from '../catalog/catalog.js';
 import type { PointRow } from '../catalog/point-row.js';
 import type { KdfCost } from '../format/key-envelope.js';
 import type { VaultHeader } from '../format/vault-header.js';
-import { LocalStore } from '../storage/local-store.js';
-import type { ObjectStore, ProbeReport } from '../storage/object-store.js';
+import type { ListedObject, ObjectInfo, ObjectStore, ProbeReport } from '../storage/object-store.js';
 import { archive, type ArchiveProgress } from '../engine/archiver.js';
 import { FilesCache } from '../engine/files-cache.js';
 import { Repository } from '../engine/repository.js';
@@ -27,7 +26,10 @@ import { applyLocks, requireLock, vaultWideKeys } from './storage-locks.js';
 import { acquireActivityLock } from './vault-activity-lock.js';
 import type { ObjectLock } from '../storage/object-store.js';
 import type { ItemSettings, PolicySettings } from '../format/vault-settings.js';
-import type { StoredAuditEvent } from '../catalog/audit-event.js';
+import type { AuditFilter, StoredAuditEvent } from '../catalog/audit-event.js';
+import type { AuditLog } from '../catalog/audit-log.js';
+import type { AuditAnchor, AuditVerifyReport } from '../core/audit-chain.js';
+import { anchorAuditTrail, readAuditAnchors, type AuditHeadSource } from './audit-anchor.js';
 import {
   cancelVaultLock,
   disableVaultImmutability,
@@ -38,6 +40,7 @@ import {
   type ImmutabilityView,
 } from './immutability-admin.js';
 import { runMaintenance, type MaintenanceReport } from './maintenance.js';
+import type { ExpiryFreeze } from './clock-guard.js';
 import { addKey, listKeys, removeKey, type KeyView } from './key-admin.js';
 import { deleteVault } from './vault-deletion.js';
 import { deletePoint } from './point-deletion.js';
@@ -47,6 +50,9 @@ import { stopItem, type StopOutcome } from './stop-protection.js';
 import { resolvePointRef } from './point-resolver.js';
 import { syncCatalog } from './sync-catalog.js';
 import { validateItemName, validateRetainDays } from './validate.js';
+import { localVaultLocation, type VaultLocation } from './vault-location.js';
+import { newBackupSessionId, type ArchiveUpload, type BackupSession } from './backup-session.js';
+import { checkUploadComplete, storeUpload } from './upload-checks.js';
 import type {
   BackupOutcome,
   BackupRequest,
@@ -57,7 +63,9 @@ import type {
 } from './vault-service.js';
 
 export interface EmbeddedVaultOptions {
-  readonly dir: string;
+  /** A local vault directory; or give `location` (e.g. an S3 bucket). */
+  readonly dir?: string;
+  readonly location?: VaultLocation;
   readonly clock: Clock;
   /** Where the files cache lives on this host (e.g. ~/.cache/amber). */
   readonly cacheDir: string;
@@ -66,12 +74,14 @@ export interface EmbeddedVaultOptions {
   /** Worker threads for backups and restores (default: the engine's, one per CPU). */
   readonly workerCount?: number;
   /** Who acts, for the audit trail (embedded mode: the local user). */
-  readonly actor?: string;
+  readonly actor?: string | (() => string);
+  /** The audit log to record to (the server's); default: the vault catalog's. */
+  readonly auditLog?: AuditLog;
   /** The shortest cooling-off a lock request may ask for; default 72 hours. */
   readonly minCoolingOffMs?: number;
 }
 
-const CATALOG_FILE = path.join('.catalog', 'catalog.sqlite');
+const CATALOG_FILE = 'catalog.sqlite';
 
 /** The vault service running in-process on a local vault directory (embedded mode). */
 export class EmbeddedVault implements VaultService {
@@ -95,23 +105,17 @@ export class EmbeddedVault implements VaultService {
     this.location = store.location;
   }
 
-  /** Creates a vault in an empty (or new) directory. */
+  /** Creates a vault in an empty (or new) directory, or at `location` (an S3 prefix, after its preflight). */
   static async init(
-    dir: string,
+    where: string | VaultLocation,
     options: { clock: Clock; passphrase: string; kdf?: KdfCost },
   ): Promise<{ vaultId: string; location: string }> {
-    const root = path.resolve(dir);
-    await mkdir(root, { recursive: true });
-    if ((await readdir(root)).length > 0) {
-      throw new AmberError('VAULT_EXISTS', `${root} is not empty; a new vault needs an empty or new directory.`, {
-        details: { dir: root },
-      });
-    }
-    const store = await LocalStore.open(root, options.clock);
+    const location = typeof where === 'string' ? localVaultLocation(where, options.clock) : where;
+    const store = await location.openForCreate();
     try {
       const repo = await Repository.create(store, options);
-      await mkdir(path.join(root, '.catalog'), { recursive: true });
-      const catalog = await Catalog.open(path.join(root, CATALOG_FILE));
+      await mkdir(location.stateDir, { recursive: true });
+      const catalog = await Catalog.open(path.join(location.stateDir, CATALOG_FILE));
       await catalog.setMeta('vaultId', repo.vaultId);
       await catalog.close();
       return { vaultId: repo.vaultId, location: store.location };
@@ -121,19 +125,17 @@ export class EmbeddedVault implements VaultService {
   }
 
   static async open(options: EmbeddedVaultOptions): Promise<EmbeddedVault> {
-    const root = path.resolve(options.dir);
-    // Look before opening: opening a store prepares its working folders, and a directory that is
-    // not a vault must be left exactly as it was.
+    const location = locationOf(options);
+    const store = await location.openExisting();
     try {
-      await access(path.join(root, objectKeys.header));
+      const header = await Repository.readHeader(store);
+      await mkdir(location.stateDir, { recursive: true });
+      const catalog = await Catalog.open(path.join(location.stateDir, CATALOG_FILE));
+      return new EmbeddedVault({ ...options, location }, store, header, catalog);
     } catch (error) {
-      throw new AmberError('VAULT_NOT_FOUND', `There is no Amber vault at ${root}.`, { cause: error });
+      await store.close();
+      throw error;
     }
-    const store = await LocalStore.open(root, options.clock);
-    const header = await Repository.readHeader(store);
-    await mkdir(path.join(root, '.catalog'), { recursive: true });
-    const catalog = await Catalog.open(path.join(root, CATALOG_FILE));
-    return new EmbeddedVault(options, store, header, catalog);
   }
 
   async backup(request: BackupRequest, onProgress?: (p: ArchiveProgress) => void): Promise<BackupOutcome> {
@@ -148,44 +150,110 @@ export class EmbeddedVault implements VaultService {
   }
 
   async #backup(request: BackupRequest, onProgress?: (p: ArchiveProgress) => void): Promise<BackupOutcome> {
-    const { clock } = this.#options;
-    const startedMs = clock.monotonicMs();
-    // Server time, never the client's: it drives retention (DESIGN §2.3).
-    const createdAt = clock.nowMs();
     // The passphrase KDF and index load (started first, on the thread pool) overlap the walk.
     const repoPromise = this.#currentIndex();
     const cachePromise = FilesCache.load(this.#options.cacheDir, this.#header.vaultId, request.item);
     const paths = request.paths.length > 0 ? request.paths : await this.#itemPaths(request.item);
     const [repo, filesCache, walk] = await Promise.all([repoPromise, cachePromise, walkSources(paths)]);
+    const session = await this.#openSession(request);
+    const result = await archive(repo, walk, {
+      clock: this.#options.clock,
+      filesCache,
+      ...(session.putOptions === undefined ? {} : { putOptions: session.putOptions }),
+      ...(this.#options.workerCount === undefined ? {} : { workerCount: this.#options.workerCount }),
+      ...(onProgress === undefined ? {} : { onProgress }),
+    });
+    const point = await this.#commit(session, {
+      ...result,
+      warnings: result.warnings.length,
+      paths: walk.root.children.length === 0 ? [] : [...new Set(paths.map((p) => path.resolve(p)))],
+    });
+    await result.saveFilesCache(point.id);
+    return {
+      point,
+      stats: {
+        ...result.stats,
+        durationMs: Math.round(this.#options.clock.monotonicMs() - session.startedMonotonicMs),
+      },
+      warnings: result.warnings,
+    };
+  }
+
+  /**
+   * Opens a backup session for a client that archives on its own host and uploads (the server's data
+   * plane): holds the vault's backup activity lock until the session is committed or released.
+   */
+  async beginBackup(request: Omit<BackupRequest, 'paths'>): Promise<BackupSession> {
+    validateItemName(request.item);
+    validateRetainDays(request.retainDays);
+    const release = await acquireActivityLock(this.#lockDir, 'backup');
+    try {
+      return { ...(await this.#openSession(request)), release };
+    } catch (error) {
+      await release();
+      throw error;
+    }
+  }
+
+  /** Stores one object a client uploaded in a session (a pack or an index segment), with the session's locks. */
+  async putUploaded(session: BackupSession, key: string, bytes: Buffer): Promise<'stored' | 'exists'> {
+    const repo = await this.#openRepo();
+    return storeUpload(repo, key, bytes, session.putOptions);
+  }
+
+  /** Commits what a client uploaded in the session as a recovery point, and ends the session. */
+  async commitBackup(session: BackupSession, upload: ArchiveUpload): Promise<PointRow> {
+    try {
+      await checkUploadComplete(this.#store, upload);
+      return await this.#commit(session, upload);
+    } finally {
+      await session.release();
+    }
+  }
+
+  /** Fixes the point's time (the vault's clock), retention and storage locks. */
+  async #openSession(request: Omit<BackupRequest, 'paths'>): Promise<Omit<BackupSession, 'release'>> {
+    const { clock } = this.#options;
+    const startedMonotonicMs = clock.monotonicMs();
+    // Server time, never the client's: it drives retention (DESIGN §2.3).
+    const createdAt = clock.nowMs();
     await this.#sync();
     const admin = await this.#admin();
     await admin.settleLock();
     const retention = await backupRetention(admin, request, createdAt);
-    const putOptions = await admin.putOptionsFor(retention.retainUntil);
-    const result = await archive(repo, walk, {
-      clock,
-      filesCache,
-      ...(putOptions === undefined ? {} : { putOptions }),
-      ...(this.#options.workerCount === undefined ? {} : { workerCount: this.#options.workerCount }),
-      ...(onProgress === undefined ? {} : { onProgress }),
-    });
-    const parent = await this.#catalog.latestPoint(request.item);
+    return {
+      id: newBackupSessionId(),
+      item: request.item,
+      createdAt,
+      retention,
+      putOptions: await admin.putOptionsFor(retention.retainUntil),
+      hostname: request.hostname,
+      tags: [...retention.tags, ...(request.tags ?? [])],
+      startedMonotonicMs,
+    };
+  }
+
+  async #commit(session: Omit<BackupSession, 'release'>, upload: ArchiveUpload): Promise<PointRow> {
+    const repo = await this.#openRepo();
+    const admin = await this.#admin();
+    const { putOptions, retention } = session;
+    const parent = await this.#catalog.latestPoint(session.item);
     const header = {
       formatVersion: 1 as const,
       vaultId: this.#header.vaultId,
-      item: request.item,
-      createdAt,
+      item: session.item,
+      createdAt: session.createdAt,
       retainUntil: retention.retainUntil,
-      tags: [...retention.tags, ...(request.tags ?? [])],
-      hostname: request.hostname,
-      paths: walk.root.children.length === 0 ? [] : [...new Set(paths.map((p) => path.resolve(p)))],
+      tags: [...session.tags],
+      hostname: session.hostname,
+      paths: [...upload.paths],
     };
-    const durationMs = Math.round(clock.monotonicMs() - startedMs);
+    const durationMs = Math.round(this.#options.clock.monotonicMs() - session.startedMonotonicMs);
     const body = {
-      root: result.root,
-      indexIds: result.indexIds,
-      packIds: result.packIds,
-      stats: { ...result.stats, durationMs, warnings: result.warnings.length },
+      root: upload.root,
+      indexIds: [...upload.indexIds],
+      packIds: [...upload.packIds],
+      stats: { ...upload.stats, durationMs, warnings: upload.warnings },
       ...(parent === undefined ? {} : { parent: parent.id }),
     };
     if (putOptions?.lock !== undefined) {
@@ -193,24 +261,60 @@ export class EmbeddedVault implements VaultService {
       const requirements = new Map<string, ObjectLock>();
       const vaultWide = await vaultWideKeys(repo.store);
       for (const key of [
-        ...result.packIds.map(objectKeys.pack),
-        ...result.indexIds.map(objectKeys.index),
+        ...upload.packIds.map(objectKeys.pack),
+        ...upload.indexIds.map(objectKeys.index),
         ...vaultWide,
       ]) {
         requireLock(requirements, key, putOptions.lock);
       }
       await applyLocks(repo.store, requirements);
     }
-    for (const id of result.indexIds) this.#indexListing?.add(id);
+    for (const id of upload.indexIds) this.#indexListing?.add(id);
     const pointId = await repo.putPoint(header, body, putOptions);
     const point = { ...pointRowFrom(pointId, header, body), lockMode: putOptions?.lock?.mode ?? ('none' as const) };
     await this.#catalog.addPoint(point);
-    await admin.audit.ok('point.create', pointId, `Recovery point ${pointId} of ${request.item} committed.`, {
+    await admin.audit.ok('point.create', pointId, `Recovery point ${pointId} of ${session.item} committed.`, {
       retainUntil: toIso(retention.retainUntil),
       reasons: retention.reasons,
     });
-    await result.saveFilesCache(pointId);
-    return { point, stats: { ...result.stats, durationMs }, warnings: result.warnings };
+    return point;
+  }
+
+  /** Read-only access to stored objects, for the server's data plane (clients restoring, deduplicating). */
+  readonly objects = {
+    get: (key: string): Promise<Buffer> => this.#store.get(key),
+    getRange: (key: string, offset: number, length: number): Promise<Buffer> =>
+      this.#store.getRange(key, offset, length),
+    stat: (key: string): Promise<ObjectInfo> => this.#store.stat(key),
+    list: (prefix: string): AsyncIterable<ListedObject> => this.#store.list(prefix),
+  };
+
+  /** Records a refusal decided outside the vault service (e.g. the server's permission check) in its trail. */
+  async recordRefusal(action: string, target: string, error: AmberError): Promise<void> {
+    const actor = this.#options.actor ?? 'local';
+    await this.#auditLog.append({
+      at: this.#options.clock.nowMs(),
+      actor: typeof actor === 'string' ? actor : actor(),
+      action,
+      target,
+      outcome: 'refused',
+      code: error.code,
+      message: error.message,
+      details: { ...error.details },
+    });
+  }
+
+  /** The item of a point and the keys of every object it needs (its manifest, packs and index segments). */
+  async pointObjects(id: PointId): Promise<{ item: string; keys: Set<string> }> {
+    const point = await (await this.#openRepo()).loadPoint(id);
+    return {
+      item: point.header.item,
+      keys: new Set([
+        objectKeys.point(id),
+        ...point.body.packIds.map(objectKeys.pack),
+        ...point.body.indexIds.map(objectKeys.index),
+      ]),
+    };
   }
 
   async listPoints(filter: { item?: string } = {}): Promise<PointRow[]> {
@@ -284,7 +388,7 @@ export class EmbeddedVault implements VaultService {
   stopItem = (name: string, deleteData: boolean): Promise<StopOutcome> =>
     this.admin((ctx) => stopItem(ctx, name, deleteData));
   listItems = (): Promise<readonly ItemSettings[]> => this.admin(async (ctx) => (await ctx.settings()).items);
-  deletePoint = async (ref: string, options: { bypassGovernance: boolean }): Promise<PointId> => {
+  deletePoint = async (ref: string, options: { bypassGovernance: boolean; approved?: boolean }): Promise<PointId> => {
     const point = await this.resolvePoint(ref);
     await this.admin((ctx) => deletePoint(ctx, point.id, options));
     return point.id;
@@ -299,7 +403,7 @@ export class EmbeddedVault implements VaultService {
     await this.admin((ctx) => releaseLegalHold(ctx, point.id));
     return point.id;
   };
-  runMaintenance = async (options: { dryRun: boolean }): Promise<MaintenanceReport> => {
+  runMaintenance = async (options: { dryRun: boolean; expiryFrozen?: ExpiryFreeze }): Promise<MaintenanceReport> => {
     const report = await this.maintenance((ctx) => runMaintenance(ctx, options));
     // The in-memory index still lists the packs just deleted: a backup must not deduplicate against them.
     if (!report.dryRun && (report.deletedPacks.length > 0 || report.deletedIndexSegments > 0)) {
@@ -307,8 +411,7 @@ export class EmbeddedVault implements VaultService {
     }
     return report;
   };
-  listAudit = (filter?: { afterSeq?: number; limit?: number }): Promise<StoredAuditEvent[]> =>
-    this.#catalog.listAudit(filter);
+  listAudit = (filter?: AuditFilter): Promise<StoredAuditEvent[]> => this.#auditLog.list(filter);
 
   deleteVault = (): Promise<{ deletedObjects: number }> => this.maintenance((ctx) => deleteVault(ctx));
   listKeys = (): Promise<KeyView[]> => this.admin((ctx) => listKeys(ctx));
@@ -323,7 +426,7 @@ export class EmbeddedVault implements VaultService {
           repo,
           catalog: this.#catalog,
           clock: this.#options.clock,
-          audit: new AuditTrail(this.#catalog, this.#options.clock, this.#options.actor ?? 'local'),
+          audit: new AuditTrail(this.#auditLog, this.#options.clock, this.#options.actor ?? 'local'),
           minCoolingOffMs: this.#options.minCoolingOffMs ?? DEFAULT_COOLING_OFF_MS,
         }),
     );
@@ -364,7 +467,7 @@ export class EmbeddedVault implements VaultService {
   }
 
   get #lockDir(): string {
-    return path.join(path.resolve(this.#options.dir), '.catalog');
+    return locationOf(this.#options).stateDir;
   }
 
   /** Makes the catalog agree with the manifests in storage (a crash may have left it behind). */
@@ -430,4 +533,28 @@ export class EmbeddedVault implements VaultService {
     this.#indexListing = undefined;
     this.#adminContext = undefined;
   }
+
+  /** Verifies the audit chain and compares it with every anchor in the vault's storage (no passphrase needed). */
+  verifyAudit = async (): Promise<AuditVerifyReport> => this.#auditLog.verify(await readAuditAnchors(this.#store));
+
+  /**
+   * Writes the head of the vault's audit trail — or of another trail (`other`: the server's own, under
+   * audit/<trail>/) — to storage as a locked anchor, when it moved since the last one.
+   */
+  anchorAudit = (other?: { source: AuditHeadSource; trail: string }): Promise<AuditAnchor | undefined> =>
+    this.admin((ctx) => anchorAuditTrail(ctx, other));
+
+  /** The anchors of another trail stored in this vault (e.g. the server's, to verify it). */
+  readAuditAnchors = (trail: string): Promise<AuditAnchor[]> => readAuditAnchors(this.#store, trail);
+
+  /** The audit log the vault records to: the one the server injects, else the catalog's. */
+  get #auditLog(): AuditLog {
+    return this.#options.auditLog ?? this.#catalog.audit;
+  }
+}
+
+function locationOf(options: EmbeddedVaultOptions): VaultLocation {
+  if (options.location !== undefined) return options.location;
+  if (options.dir === undefined) throw new AmberError('USAGE', 'Name the vault: a directory or a location.');
+  return localVaultLocation(options.dir, options.clock);
 }

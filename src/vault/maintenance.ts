@@ -1,6 +1,8 @@
 import { objectKeys } from '../core/ids.js';
 import { isExpired } from '../core/immutability/points-summary.js';
 import type { AdminContext } from './admin-context.js';
+import { anchorAuditTrail } from './audit-anchor.js';
+import type { ExpiryFreeze } from './clock-guard.js';
 import { blocksDeletion, collectGarbage, type GarbageReport } from './garbage-collection.js';
 import { reapplyLegalHolds } from './legal-holds.js';
 import { lockAllPoints } from './lock-points.js';
@@ -13,15 +15,21 @@ export interface MaintenanceReport extends GarbageReport {
   /** Expired points whose storage lock (rounded up to a lock generation) has not lapsed yet. */
   readonly deferredPoints: { id: string; lockedUntil: number }[];
   readonly lockExtensions: number;
+  /** Set when expiry was frozen (a clock jump, see clock-guard.ts): no point was expired. */
+  readonly expiryFrozen?: ExpiryFreeze;
 }
 
 /**
  * Maintenance: settles a lock whose cooling-off ended, expires points past their retention (never
  * a held one), collects garbage — the packs no remaining point needs and whose lock has lapsed (see
  * collectGarbage) — and then makes storage lock and hold everything the remaining points need,
- * including index segments the collection just wrote. Every deletion is in the audit trail.
+ * including index segments the collection just wrote. Every deletion is in the audit trail. With
+ * `expiryFrozen` it expires nothing (the rest still runs) and the report says why.
  */
-export async function runMaintenance(ctx: AdminContext, options: { dryRun: boolean }): Promise<MaintenanceReport> {
+export async function runMaintenance(
+  ctx: AdminContext,
+  options: { dryRun: boolean; expiryFrozen?: ExpiryFreeze },
+): Promise<MaintenanceReport> {
   const nowMs = ctx.clock.nowMs();
   const lockTookEffect = options.dryRun ? await ctx.lockIsDue() : await ctx.settleLock();
   const settings = await ctx.settings();
@@ -29,7 +37,8 @@ export async function runMaintenance(ctx: AdminContext, options: { dryRun: boole
   const expiredPoints: string[] = [];
   const deferredPoints: { id: string; lockedUntil: number }[] = [];
   const bypassGovernance = await ctx.governanceLocksAreStale();
-  for (const point of await ctx.catalog.listPoints()) {
+  const candidates = options.expiryFrozen === undefined ? await ctx.catalog.listPoints() : [];
+  for (const point of candidates) {
     if (!isExpired(point.retainUntil, nowMs) || ctx.isHeld(settings, point)) continue;
     const info = await ctx.repo.store.stat(objectKeys.point(point.id));
     if (info.legalHold) continue; // held in storage, though not (or no longer) in the settings: keep it
@@ -53,6 +62,8 @@ export async function runMaintenance(ctx: AdminContext, options: { dryRun: boole
   if (!options.dryRun) {
     lockExtensions = (await lockAllPoints(ctx)).extensions;
     await reapplyLegalHolds(ctx);
+    await anchorAuditTrail(ctx); // last: the anchor covers every event maintenance recorded
   }
-  return { dryRun: options.dryRun, lockTookEffect, expiredPoints, deferredPoints, lockExtensions, ...gc };
+  const frozen = options.expiryFrozen === undefined ? {} : { expiryFrozen: options.expiryFrozen };
+  return { dryRun: options.dryRun, lockTookEffect, expiredPoints, deferredPoints, lockExtensions, ...gc, ...frozen };
 }

@@ -19,7 +19,7 @@ export async function pointOrFail(ctx: AdminContext, id: PointId): Promise<Point
 export async function deletePoint(
   ctx: AdminContext,
   id: PointId,
-  options: { bypassGovernance: boolean },
+  options: { bypassGovernance: boolean; approved?: boolean },
 ): Promise<void> {
   const settings = await ctx.settings();
   const point = await pointOrFail(ctx, id);
@@ -28,8 +28,8 @@ export async function deletePoint(
       op: 'delete-point',
       point: { id, retainUntil: point.retainUntil, legalHold: ctx.isHeld(settings, point) },
       governanceBypass: options.bypassGovernance,
-      // Approvals (multi-user authorization) come with the vault server; none can be granted here.
-      approved: false,
+      // Approvals (multi-user authorization) are granted on the vault server; embedded mode has none.
+      approved: options.approved ?? false,
     },
     { vault: settings.immutability, nowMs: ctx.clock.nowMs() },
   );

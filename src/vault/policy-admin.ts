@@ -13,8 +13,7 @@ import type { ItemSettings, PolicySettings } from '../format/vault-settings.js';
 import type { AdminContext } from './admin-context.js';
 import { extendPointRetention } from './extend-point-retention.js';
 import { validateItemName } from './validate.js';
-
-const CRON = /^(\S+\s+){4}\S+$/;
+import { validateSchedule } from './schedule.js';
 
 export interface PolicyInput {
   readonly name: string;
@@ -28,15 +27,11 @@ function validatePolicy(input: PolicyInput): void {
   const problems = validateRetentionPolicy(input.retention);
   if (problems.length > 0)
     throw new AmberError('INVALID_ARGUMENT', `The policy's retention is invalid: ${describeProblems(problems)}`);
-  if (input.schedule !== undefined && !CRON.test(input.schedule.trim())) {
-    throw new AmberError(
-      'INVALID_ARGUMENT',
-      `"${input.schedule}" is not a cron schedule: give five fields, e.g. "0 2 * * *".`,
-    );
-  }
   if (input.timeZone !== undefined && !isValidTimeZone(input.timeZone)) {
     throw new AmberError('INVALID_ARGUMENT', `"${input.timeZone}" is not an IANA time zone such as Europe/Berlin.`);
   }
+  // Cron with 5 fields (or 6, with seconds first) or a nickname such as @daily, read by the scheduler.
+  if (input.schedule !== undefined) validateSchedule(input.schedule.trim(), input.timeZone ?? 'UTC');
 }
 
 async function checkGuardrails(ctx: AdminContext, action: string, input: PolicyInput): Promise<void> {

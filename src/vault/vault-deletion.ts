@@ -6,7 +6,7 @@ import { summarizePoints } from '../core/immutability/points-summary.js';
 import type { AdminContext } from './admin-context.js';
 
 /** Deletion order: what names other objects first, the header (what makes it a vault) last. */
-const PREFIXES = ['points/', 'index/', 'packs/', 'settings/', 'keys/'] as const;
+const PREFIXES = ['points/', 'index/', 'packs/', 'audit/', 'settings/', 'keys/'] as const;
 
 /**
  * Deletes every object of the vault, as the decision table allows: a disabled vault only when it holds

@@ -7,7 +7,8 @@ import type { ProbeReport } from '../storage/object-store.js';
 import type { TreeNode } from '../format/tree.js';
 import type { ItemSettings, PolicySettings } from '../format/vault-settings.js';
 import type { RetentionPolicy } from '../core/retention/retention-policy.js';
-import type { StoredAuditEvent } from '../catalog/audit-event.js';
+import type { AuditFilter, StoredAuditEvent } from '../catalog/audit-event.js';
+import type { AuditVerifyReport } from '../core/audit-chain.js';
 import type { ImmutabilityView } from './immutability-admin.js';
 import type { MaintenanceReport } from './maintenance.js';
 import type { KeyView } from './key-admin.js';
@@ -54,7 +55,10 @@ export interface VaultService {
   setLegalHold(ref: string, reason: string): Promise<PointId>;
   releaseLegalHold(ref: string): Promise<PointId>;
   runMaintenance(options: { dryRun: boolean }): Promise<MaintenanceReport>;
-  listAudit(filter?: { afterSeq?: number; limit?: number }): Promise<StoredAuditEvent[]>;
+  /** Audit events, oldest first, those `filter` selects. */
+  listAudit(filter?: AuditFilter): Promise<StoredAuditEvent[]>;
+  /** Verifies the audit chain, and compares it with the anchors in the vault's storage. */
+  verifyAudit(): Promise<AuditVerifyReport>;
   deleteVault(): Promise<{ deletedObjects: number }>;
   listKeys(): Promise<KeyView[]>;
   addKey(passphrase: string, label: string): Promise<KeyView>;

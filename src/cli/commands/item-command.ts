@@ -1,8 +1,11 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { toIso } from '../../core/clock.js';
 import { AmberError } from '../../core/errors.js';
 import type { ItemSettings } from '../../format/vault-settings.js';
-import { withVault, type CliContext } from '../cli-context.js';
+import { HttpVaultService } from '../../client/http-vault-service.js';
+import { DEFAULT_SERVER_VAULT, withVault, type CliContext } from '../cli-context.js';
+import { serverApi } from '../server-connection.js';
 import { formatTable, printJson } from '../format-output.js';
 
 interface ItemOptions {
@@ -30,13 +33,43 @@ export function registerItem(program: Command, ctx: CliContext): void {
       .argument('<name>')
       .description('protect paths under a policy')
       .requiredOption('--policy <name>', 'the policy (schedule and retention)')
-      .requiredOption('--path <path>', 'a path to back up (repeatable)', (v: string, p: string[]) => [...p, v], []),
-  ).action(async (name: string, options: ItemOptions & { policy: string; path: string[] }, command: Command) => {
-    const added = await withVault(ctx, command, options, (v) =>
-      v.addItem({ name, policy: options.policy, paths: options.path }),
-    );
-    printItems([added], options.json);
-  });
+      .requiredOption('--path <path>', 'a path to back up (repeatable)', (v: string, p: string[]) => [...p, v], [])
+      .option('--agent <name>', 'server: the agent that backs the item up on its host (absolute paths of that host)'),
+  ).action(
+    async (
+      name: string,
+      options: ItemOptions & { policy: string; path: string[]; agent?: string },
+      command: Command,
+    ) => {
+      const added = await withVault(ctx, command, options, (v) => {
+        if (options.agent === undefined) return v.addItem({ name, policy: options.policy, paths: options.path });
+        if (!(v instanceof HttpVaultService)) {
+          throw new AmberError('USAGE', 'Agents exist only on a server: --agent needs --server URL.');
+        }
+        if (options.path.some((p) => !path.isAbsolute(p))) {
+          throw new AmberError('USAGE', "An agent's paths are paths on its own host: give them absolute.");
+        }
+        return v.addItem({ name, policy: options.policy, paths: options.path, agent: options.agent });
+      });
+      printItems([added], options.json);
+    },
+  );
+  item
+    .command('backup')
+    .argument('<name>')
+    .description("server: back the item up now (queues a job for the item's agent; see amber jobs)")
+    .option('--vault <name>', 'the vault on the server (default: default)')
+    .option('--json', 'print the job as JSON')
+    .action(async (name: string, options: ItemOptions, command: Command) => {
+      const api = await serverApi(ctx, command);
+      const vault = options.vault ?? command.optsWithGlobals<ItemOptions>().vault ?? DEFAULT_SERVER_VAULT;
+      const job = await api.request<{ id: string; agent: string | null }>(
+        'POST',
+        `/api/v1/vaults/${encodeURIComponent(vault)}/items/${encodeURIComponent(name)}/backup`,
+      );
+      if (options.json === true) printJson(job);
+      else process.stdout.write(`queued backup job ${job.id} of ${name} for agent ${job.agent ?? '-'}\n`);
+    });
   common(item.command('list').description('list protected items')).action(
     async (options: ItemOptions, command: Command) => {
       printItems(await withVault(ctx, command, options, (v) => v.listItems()), options.json);

@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
-import { withVault, type CliContext } from '../cli-context.js';
+import path from 'node:path';
+import { AmberError } from '../../core/errors.js';
+import { DEFAULT_SERVER_VAULT, withVault, type CliContext } from '../cli-context.js';
+import { serverApi } from '../server-connection.js';
 import { formatBytes, formatDuration, printJson } from '../format-output.js';
 import { ProgressReporter } from '../progress-reporter.js';
 
 interface RestoreOptions {
   vault?: string;
+  agent?: string;
   target: string;
   include: string[];
   item?: string;
@@ -24,9 +28,14 @@ export function registerRestore(program: Command, ctx: CliContext): void {
       [],
     )
     .option('--item <name>', "with 'latest': the latest point of this item")
+    .option('--agent <name>', "server: restore on this agent's host instead of here (queues a job)")
     .option('--vault <dir>', 'the vault (default: $AMBER_VAULT)')
     .option('--json', 'print the result as JSON')
     .action(async (ref: string, options: RestoreOptions, command: Command) => {
+      if (options.agent !== undefined) {
+        await queueAgentRestore(ctx, command, ref, options, options.agent);
+        return;
+      }
       const progress = new ProgressReporter(ctx.env.isTty && options.json !== true, 'restore');
       const outcome = await withVault(ctx, command, options, (vault) =>
         vault.restore(
@@ -49,4 +58,37 @@ export function registerRestore(program: Command, ctx: CliContext): void {
         );
       }
     });
+}
+
+/** Restores on an agent's host: the server queues a restore job for that agent (amber jobs show ID). */
+async function queueAgentRestore(
+  ctx: CliContext,
+  command: Command,
+  ref: string,
+  options: RestoreOptions,
+  agent: string,
+): Promise<void> {
+  const api = await serverApi(ctx, command);
+  if (!path.isAbsolute(options.target)) {
+    throw new AmberError(
+      'USAGE',
+      `--target is a directory on the agent's host: give it absolute, not ${options.target}.`,
+    );
+  }
+  const vault = options.vault ?? DEFAULT_SERVER_VAULT;
+  const point = await api.request<{ id: string }>(
+    'GET',
+    `/api/v1/vaults/${encodeURIComponent(vault)}/points/${encodeURIComponent(ref)}`,
+    { query: { item: options.item } },
+  );
+  const job = await api.request<{ id: string }>(
+    'POST',
+    `/api/v1/vaults/${encodeURIComponent(vault)}/points/${point.id}/restore`,
+    { body: { agent, target: options.target, includes: options.include } },
+  );
+  if (options.json === true) printJson(job);
+  else
+    process.stdout.write(
+      `queued restore job ${job.id}: point ${point.id.slice(0, 12)} to ${agent}:${options.target}\n`,
+    );
 }
