@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Clock } from '../core/clock.js';
-import { MS_PER_HOUR, toIso } from '../core/clock.js';
+import { MS_PER_HOUR } from '../core/clock.js';
 import { AmberError } from '../core/errors.js';
 import type { PointId } from '../core/ids.js';
 import type { AuditVerifyReport } from '../core/audit-chain.js';
@@ -18,6 +18,7 @@ import type { MaintenanceReport } from '../vault/maintenance.js';
 import type { PolicyInput } from '../vault/policy-admin.js';
 import type { StopOutcome } from '../vault/stop-protection.js';
 import { validateItemName, validateRetainDays } from '../vault/validate.js';
+import { auditQuery } from './server-audit-trail.js';
 import type {
   BackupOutcome,
   BackupRequest,
@@ -182,27 +183,8 @@ export class HttpVaultService implements VaultService {
     return this.#call('POST', '/maintenance', { dryRun: options.dryRun });
   }
 
-  /**
-   * The server filters by seq, actor, action, outcome and start time; the other conditions are
-   * applied here (and the limit after them), so the answer is the one the embedded service gives.
-   */
-  async listAudit(filter: AuditFilter = {}): Promise<StoredAuditEvent[]> {
-    const local = filter.target !== undefined || filter.untilAt !== undefined;
-    const events = await this.#get<StoredAuditEvent[]>('/audit', {
-      afterSeq: filter.afterSeq,
-      limit: local ? undefined : filter.limit,
-      actor: filter.actor,
-      action: filter.action,
-      outcome: filter.outcome,
-      since: filter.sinceAt === undefined ? undefined : toIso(filter.sinceAt),
-    });
-    if (!local) return events;
-    const selected = events.filter(
-      (e) =>
-        (filter.target === undefined || e.target === filter.target) &&
-        (filter.untilAt === undefined || e.at < filter.untilAt),
-    );
-    return filter.limit === undefined ? selected : selected.slice(0, filter.limit);
+  listAudit(filter: AuditFilter = {}): Promise<StoredAuditEvent[]> {
+    return this.#get<StoredAuditEvent[]>('/audit', auditQuery(filter));
   }
 
   verifyAudit(): Promise<AuditVerifyReport> {

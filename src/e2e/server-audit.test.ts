@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { apiAs, startServerProcess, type ServerProcess } from './testing/amber-server.js';
+import { describeRun, runAmber } from './testing/amber-cli.js';
 import { makeTempDir, removeTree } from './testing/temp-dir.js';
 
 interface VerifyReport {
@@ -87,6 +88,21 @@ describe('amber server: tamper-evident audit trail', () => {
     assert.equal(report.ok, false);
     assert.equal(report.firstBad?.seq, 3);
     assert.equal(report.firstBad?.reason, 'edited');
+  });
+
+  it('makes `amber audit verify --server-trail` fail naming the edited event', async () => {
+    await tamper(`update audit_events set actor = 'user:nobody' where seq = 2`);
+    server = await startServerProcess({ dataDir });
+    try {
+      const args = ['audit', 'verify', '--server-trail'];
+      const run = await runAmber(args, {
+        env: { AMBER_SERVER: server.url, AMBER_TOKEN: token, XDG_CONFIG_HOME: path.join(root, 'config') },
+      });
+      assert.equal(run.code, 1, describeRun(args, run));
+      assert.match(run.stderr, /Audit event 2 was edited.*\[AUDIT_CHAIN_BROKEN\]/);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('names the gap a deleted event leaves', async () => {

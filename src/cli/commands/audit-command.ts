@@ -8,6 +8,8 @@ import type { AuditFilter, AuditOutcome, StoredAuditEvent } from '../../catalog/
 import type { VaultService } from '../../vault/vault-service.js';
 import { AUDIT_CSV_COLUMNS, auditCsvRecord, auditJsonRecord, csvLine } from '../../catalog/audit-export.js';
 import { withVault, type CliContext } from '../cli-context.js';
+import { ServerAuditTrail } from '../../client/server-audit-trail.js';
+import { serverApi } from '../server-connection.js';
 import { formatInstant, formatTable, printJson } from '../format-output.js';
 
 /** Events read per page while exporting. */
@@ -16,6 +18,7 @@ const OUTCOMES: readonly AuditOutcome[] = ['ok', 'refused', 'failed'];
 
 interface FilterOptions {
   vault?: string;
+  serverTrail?: boolean;
   actor?: string;
   action?: string;
   outcome?: string;
@@ -32,7 +35,7 @@ export function registerAudit(program: Command, ctx: CliContext): void {
     .option('--json', 'print the events as JSON')
     .action(async (options: FilterOptions & { json?: boolean }, command: Command) => {
       const filter = auditFilter(options);
-      const events = await withVault(ctx, command, options, (v) => v.listAudit(filter));
+      const events = await withTrail(ctx, command, options, (v) => v.listAudit(filter));
       if (options.json === true) {
         printJson(events.map(eventJson));
         return;
@@ -56,15 +59,16 @@ export function registerAudit(program: Command, ctx: CliContext): void {
     .action(async (options: FilterOptions & { format: string; output?: string }, command: Command) => {
       const format = exportFormat(options.format);
       const filter = auditFilter(options);
-      await withVault(ctx, command, options, (v) => exportEvents(v, filter, format, options.output));
+      await withTrail(ctx, command, options, (v) => exportEvents(v, filter, format, options.output));
     });
   audit
     .command('verify')
     .description('check the hash chain and the anchors in storage; names the first bad event')
     .option('--vault <dir>', 'the vault (default: $AMBER_VAULT)')
+    .option('--server-trail', "verify the server's own trail against its anchors in the vaults' storage")
     .option('--json', 'print the report as JSON')
-    .action(async (options: { vault?: string; json?: boolean }, command: Command) => {
-      const report = await withVault(ctx, command, options, (v) => v.verifyAudit());
+    .action(async (options: { vault?: string; serverTrail?: boolean; json?: boolean }, command: Command) => {
+      const report = await withTrail(ctx, command, options, (v) => v.verifyAudit());
       if (options.json === true) printJson(reportJson(report));
       else if (report.ok) process.stdout.write(verifiedText(report));
       const bad = report.firstBad;
@@ -76,9 +80,23 @@ export function registerAudit(program: Command, ctx: CliContext): void {
     });
 }
 
+/** What the audit commands read: a vault's trail, or (--server-trail) the server's own. */
+type AuditSource = Pick<VaultService, 'listAudit' | 'verifyAudit'>;
+
+async function withTrail<T>(
+  ctx: CliContext,
+  command: Command,
+  options: { vault?: string; serverTrail?: boolean },
+  fn: (source: AuditSource) => Promise<T>,
+): Promise<T> {
+  if (options.serverTrail !== true) return withVault(ctx, command, options, fn);
+  return fn(new ServerAuditTrail(await serverApi(ctx, command)));
+}
+
 function withFilters(command: Command): Command {
   return command
     .option('--vault <dir>', 'the vault (default: $AMBER_VAULT)')
+    .option('--server-trail', "the server's own trail (sign-ins, users, agents, approvals, clock) instead of a vault's")
     .option('--actor <actor>', 'only events of this actor, e.g. local:alice')
     .option('--action <action>', 'only this action, or the actions below it: point matches point.delete')
     .option('--outcome <outcome>', 'only events with this outcome: ok, refused or failed')
@@ -137,7 +155,7 @@ function verifiedText(report: AuditVerifyReport): string {
 }
 
 async function exportEvents(
-  vault: VaultService,
+  vault: AuditSource,
   filter: AuditFilter,
   format: 'jsonl' | 'csv',
   output: string | undefined,

@@ -16,19 +16,28 @@ const Filter = Type.Object(
     actor: Type.Optional(Type.String({ maxLength: 200 })),
     action: Type.Optional(Type.String({ maxLength: 100 })),
     outcome: Type.Optional(Type.Union([Type.Literal('ok'), Type.Literal('refused'), Type.Literal('failed')])),
+    target: Type.Optional(Type.String({ maxLength: 200 })),
     since: Type.Optional(Type.String({ maxLength: 40 })),
+    until: Type.Optional(Type.String({ maxLength: 40 })),
     format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('jsonl'), Type.Literal('csv')])),
   },
   Strict,
 );
 type FilterT = Static<typeof Filter>;
 
+function instant(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseIso(text);
+  if (ms === undefined) throw new AmberError('INVALID_ARGUMENT', `"${text}" is not an ISO-8601 time.`);
+  return ms;
+}
+
 function toFilter(query: FilterT): AuditFilter {
-  const sinceAt = query.since === undefined ? undefined : parseIso(query.since);
-  if (query.since !== undefined && sinceAt === undefined) {
-    throw new AmberError('INVALID_ARGUMENT', `"${query.since}" is not an ISO-8601 time.`);
-  }
+  const sinceAt = instant(query.since);
+  const untilAt = instant(query.until);
   return {
+    ...(query.target === undefined ? {} : { target: query.target }),
+    ...(untilAt === undefined ? {} : { untilAt }),
     ...(query.afterSeq === undefined ? {} : { afterSeq: query.afterSeq }),
     ...(query.limit === undefined ? {} : { limit: query.limit }),
     ...(query.actor === undefined ? {} : { actor: query.actor }),
