@@ -50,6 +50,7 @@ async function createIdentityTables(db: Kysely<unknown>): Promise<void> {
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('user', 'agent', 'enroll')`))
     .addColumn('principal', 'text', (c) => c.notNull())
     .addColumn('label', 'text', (c) => c.notNull())
+    .addColumn('scope', 'text', (c) => c.notNull().check(sql`scope in ('full', 'read')`))
     .addColumn('vault', 'text')
     .addColumn('created_at', 'integer', (c) => c.notNull())
     .addColumn('expires_at', 'integer')

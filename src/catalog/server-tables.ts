@@ -15,6 +15,8 @@ export interface TokensTable {
   /** The user or agent name; for enrollment tokens, the agent name to be (or '' for any). */
   principal: string;
   label: string;
+  /** `full`: everything the principal's role allows; `read`: only reading (GET) endpoints. */
+  scope: 'full' | 'read';
   /** For enrollment tokens: the vault the agent will belong to. */
   vault: string | null;
   created_at: number;

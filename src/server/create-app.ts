@@ -17,6 +17,8 @@ export interface AppOptions {
 }
 
 const JSON_BODY_LIMIT = 1024 * 1024;
+/** What a read-only token may still do besides reading: end its own session. */
+const READ_ONLY_ALLOWED = new Set(['/api/v1/auth/logout']);
 
 /**
  * The HTTP adapter: Fastify with JSON-schema validation (unknown fields rejected, sizes bounded),
@@ -94,6 +96,20 @@ function registerRoute(app: FastifyInstance, ctx: ServerContext, route: RouteDef
         throw new AmberError('UNAUTHENTICATED', 'This endpoint needs a token: send "Authorization: Bearer <token>".');
       }
       request.principal = await ctx.identity.authenticate(match[1] as string);
+      if (
+        request.principal.readOnly &&
+        route.method !== 'GET' &&
+        route.method !== 'HEAD' &&
+        !READ_ONLY_ALLOWED.has(route.url)
+      ) {
+        const error = new AmberError(
+          'PERMISSION_DENIED',
+          `The token ${request.principal.tokenId} is read-only; ${route.summary.toLowerCase()} needs a full token.`,
+          { details: { tokenId: request.principal.tokenId } },
+        );
+        await runAs(request.principal, () => ctx.recordRefusal(request, route.action ?? route.permission, error));
+        throw error;
+      }
       if (route.permission !== 'authenticated' && !roleHas(request.principal.role, route.permission)) {
         const error = new AmberError(
           'PERMISSION_DENIED',

@@ -32,6 +32,7 @@ export interface TokenView {
   readonly kind: TokenRecord['kind'];
   readonly principal: string;
   readonly label: string;
+  readonly scope: TokenRecord['scope'];
   readonly vault: string | null;
   readonly createdAt: string;
   readonly expiresAt: string | null;
@@ -130,6 +131,7 @@ export class IdentityService {
     label: string;
     ttlMs: number | null;
     vault?: string;
+    readOnly?: boolean;
   }): Promise<IssuedToken> {
     const secret = newTokenSecret();
     const now = this.#clock.nowMs();
@@ -139,6 +141,7 @@ export class IdentityService {
       kind: input.kind,
       principal: input.principal,
       label: input.label,
+      scope: input.readOnly === true ? 'read' : 'full',
       vault: input.vault ?? null,
       created_at: now,
       expires_at: input.ttlMs === null ? null : now + input.ttlMs,
@@ -162,12 +165,12 @@ export class IdentityService {
     if (token.kind === 'agent') {
       const agent = await this.#catalog.getAgent(token.principal);
       if (agent === undefined) throw unauthenticated('its agent is gone');
-      return { kind: 'agent', name: agent.name, role: 'agent', tokenId: token.id, vault: agent.vault };
+      return { kind: 'agent', name: agent.name, role: 'agent', tokenId: token.id, vault: agent.vault, readOnly: false };
     }
     const user = await this.#catalog.getUser(token.principal);
     if (user === undefined || user.disabled_at !== null || !isRole(user.role))
       throw unauthenticated('its user is disabled');
-    return { kind: 'user', name: user.name, role: user.role, tokenId: token.id };
+    return { kind: 'user', name: user.name, role: user.role, tokenId: token.id, readOnly: token.scope === 'read' };
   }
 
   /** Consumes an enrollment token (one use): returns its vault; UNAUTHENTICATED when not valid. */
@@ -236,6 +239,7 @@ function tokenView(token: TokenRecord): TokenView {
     kind: token.kind,
     principal: token.principal,
     label: token.label,
+    scope: token.scope,
     vault: token.vault,
     createdAt: toIso(token.created_at),
     expiresAt: iso(token.expires_at),

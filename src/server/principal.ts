@@ -6,6 +6,8 @@ export interface Principal {
   readonly name: string;
   readonly role: Role;
   readonly tokenId: string;
+  /** A read-only token reaches only endpoints that change nothing. */
+  readonly readOnly: boolean;
   /** Agents belong to one vault. */
   readonly vault?: string;
 }

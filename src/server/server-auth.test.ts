@@ -95,6 +95,30 @@ describe('server authentication and permissions', () => {
     assert.equal(again.body.error.code, 'LOGIN_FAILED');
   });
 
+  it('lets a read-only token read, and refuses (and audits) any change made with it', async () => {
+    const created = await server.call<{ token: string; id: string }>('POST', '/api/v1/tokens', {
+      token: server.adminToken,
+      body: { label: 'monitoring', readOnly: true },
+    });
+    assert.equal(created.status, 201);
+    const readOnly = created.body.token;
+    assert.equal((await server.call('GET', '/api/v1/vaults', { token: readOnly })).status, 200);
+    const refused = await server.call<{ error: { code: string; message: string } }>(
+      'POST',
+      '/api/v1/vaults/default/immutability/enable',
+      { token: readOnly },
+    );
+    assert.equal(refused.status, 403);
+    assert.match(refused.body.error.message, /read-only/);
+    const trail = await server.call<{ code?: string; outcome: string; message: string }[]>(
+      'GET',
+      '/api/v1/vaults/default/audit?outcome=refused',
+      { token: readOnly },
+    );
+    assert.ok(trail.body.some((e) => e.code === 'PERMISSION_DENIED' && /read-only/.test(e.message)));
+    assert.equal((await server.call('POST', '/api/v1/auth/logout', { token: readOnly })).status, 200);
+  });
+
   it('uses an enrollment token once only', async () => {
     const enrollment = await server.call<{ token: string }>('POST', '/api/v1/agents/enrollments', {
       token: server.adminToken,

@@ -40,8 +40,9 @@ export function registerToken(program: Command, ctx: CliContext): void {
     .description('create a token for yourself; its secret is printed once, on standard output')
     .requiredOption('--label <text>', 'what the token is for')
     .option('--days <n>', 'days until it expires (default 90)')
+    .option('--read-only', 'a token that can only read (monitoring, reports): every change is refused')
     .option('--json', 'print the result as JSON')
-    .action(async (options: JsonOption & { label: string; days?: string }, command: Command) => {
+    .action(async (options: JsonOption & { label: string; days?: string; readOnly?: boolean }, command: Command) => {
       const api = await serverApi(ctx, command);
       const created = await api.request<{ id: string; token: string; expiresAt: string | null }>(
         'POST',
@@ -50,6 +51,7 @@ export function registerToken(program: Command, ctx: CliContext): void {
           body: {
             label: options.label,
             ...(options.days === undefined ? {} : { ttlDays: parseWholeNumber(options.days, '--days') }),
+            ...(options.readOnly === true ? { readOnly: true } : {}),
           },
         },
       );

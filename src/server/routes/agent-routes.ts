@@ -96,7 +96,14 @@ export function agentRoutes(ctx: ServerContext): RouteDef[] {
         const { vault } = await ctx.identity.consumeEnrollment(body.enrollToken);
         // The agent gets a key envelope of its own: revocable without touching anybody else's.
         const keyPassphrase = randomBytes(32).toString('base64url');
-        const asAgent = { kind: 'agent' as const, name: body.name, role: 'agent' as const, tokenId: '', vault };
+        const asAgent = {
+          kind: 'agent' as const,
+          name: body.name,
+          role: 'agent' as const,
+          tokenId: '',
+          vault,
+          readOnly: false,
+        };
         const key = await runAs(asAgent, () =>
           ctx.vaults.exclusive(vault, (v) => v.addKey(keyPassphrase, `agent:${body.name}`)),
         );

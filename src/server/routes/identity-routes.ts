@@ -28,7 +28,11 @@ const UserChanges = Type.Object(
   Strict,
 );
 const NewToken = Type.Object(
-  { label: Text(200), ttlDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })) },
+  {
+    label: Text(200),
+    ttlDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+    readOnly: Type.Optional(Type.Boolean()),
+  },
   Strict,
 );
 
@@ -198,6 +202,7 @@ export function identityRoutes(ctx: ServerContext): RouteDef[] {
           principal: principal.name,
           label: body.label,
           ttlMs: (body.ttlDays ?? 90) * MS_PER_DAY,
+          ...(body.readOnly === true ? { readOnly: true } : {}),
         });
         await ctx.audit({
           action: 'token.create',
