@@ -6,6 +6,7 @@ import type { ServerContext } from '../server-context.js';
 import { defineProtected, guarded } from './protected-operations.js';
 import { Name, Strict, Text, VaultParams } from './schemas.js';
 import { VaultRegistry } from '../vault-registry.js';
+import { toHttpError } from '../http-errors.js';
 
 const S3Settings = Type.Object(
   {
@@ -65,7 +66,19 @@ export function vaultRoutes(ctx: ServerContext): RouteDef[] {
       permission: 'vault.read',
       summary: 'List vaults with their Data Lock Mode, size and points',
       tags: ['vaults'],
-      handler: async () => Promise.all((await ctx.vaults.list()).map((record) => describeVault(ctx, record.name))),
+      // A vault whose storage cannot be reached is listed with the error, not left out.
+      handler: async () =>
+        Promise.all(
+          (await ctx.vaults.list()).map((record) =>
+            describeVault(ctx, record.name).catch((error: unknown) => ({
+              name: record.name,
+              kind: record.kind,
+              location: VaultRegistry.describe(record),
+              createdAt: record.created_at,
+              error: toHttpError(error).body.error,
+            })),
+          ),
+        ),
     },
     {
       method: 'POST',
