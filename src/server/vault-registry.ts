@@ -58,13 +58,12 @@ export class VaultRegistry {
   async createS3(name: string, input: S3ConfigInput): Promise<VaultRecord> {
     await this.#checkNew(name);
     const config = parseS3Config(input);
-    await this.#writeSecret(
-      `${name}.s3.json`,
-      JSON.stringify({ ...input, secretAccessKey: config.secretAccessKey.reveal() }),
-    );
-    const passphrase = await this.#newPassphrase(name);
-    const location = this.#s3Location(config);
-    await EmbeddedVault.init(location, { clock: this.#options.clock, passphrase });
+    const passphrase = randomBytes(32).toString('base64url');
+    // The preflight (in init) runs first: a bucket that fails it leaves no secrets behind.
+    await EmbeddedVault.init(this.#s3Location(config), { clock: this.#options.clock, passphrase });
+    const secrets = { ...input, secretAccessKey: config.secretAccessKey.reveal() };
+    await this.#writeSecret(`${name}.s3.json`, JSON.stringify(secrets));
+    await this.#writeSecret(`${name}.passphrase`, passphrase + '\n');
     const where = { endpoint: config.endpoint, region: config.region, bucket: config.bucket, prefix: config.prefix };
     return this.#record(name, 's3', JSON.stringify(where));
   }

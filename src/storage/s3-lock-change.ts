@@ -8,9 +8,9 @@ import { currentVersion, explainRefusal, replaceVersion } from './s3-version-ops
 import { portKey, type S3Target } from './s3-versions.js';
 
 /**
- * setLock on S3: PutObjectRetention on the latest version (one request; the storage itself enforces
- * extend-only), and, when that fails, the port's rules judged on the newest real version. What S3
- * cannot say directly is done by replacing the version with a copy (s3-version-ops.ts).
+ * setLock on S3: PutObjectRetention on the authoritative version (one request when its id is known;
+ * the storage itself enforces extend-only), and, when that fails, the port's rules judged on that
+ * version. What S3 cannot say directly is done by replacing the version with a copy (s3-version-ops.ts).
  */
 
 /** A lock as the storage will keep it: validated by the clock, rounded up to a whole second. */
@@ -26,21 +26,24 @@ export async function changeLock(
   fullKey: string,
   lock: ObjectLock | undefined,
   bypassGovernance: boolean,
+  versionId: string,
 ): Promise<void> {
   const key = portKey(target, fullKey);
-  if (lock === undefined) return removeLock(target, clock, fullKey, bypassGovernance);
+  if (lock === undefined) return removeLock(target, clock, fullKey, bypassGovernance, versionId);
   const wanted = storedLock(key, lock, clock.nowMs());
   const retention = { Retention: { Mode: s3Mode(wanted.mode), RetainUntilDate: instant(wanted.retainUntil) } };
   const bypassHeader = bypassGovernance ? { BypassGovernanceRetention: true } : {};
   const ids = { Bucket: target.bucket, Key: fullKey };
   try {
-    await target.client.send(new PutObjectRetentionCommand({ ...ids, ...retention, ...bypassHeader }));
+    await target.client.send(
+      new PutObjectRetentionCommand({ ...ids, VersionId: versionId, ...retention, ...bypassHeader }),
+    );
     return;
   } catch (error) {
     if (!isS3NotFound(error) && !isS3AccessDenied(error)) throw translateS3Error(error, 'lock', key, target.location);
   }
-  // A delete marker is on top, or the storage refused: judge by the port's rules on the real version.
-  const current = await currentVersion(target, fullKey);
+  // The storage refused: judge by the port's rules on the version.
+  const current = await currentVersion(target, fullKey, undefined, versionId);
   const now = clock.nowMs();
   nextLock(key, current.info.lock, wanted, now, { bypassGovernance });
   // S3 (RGW, like AWS) wants the bypass header to turn governance into compliance, which the port
@@ -60,8 +63,14 @@ export async function changeLock(
 }
 
 /** Removing a lock: nothing to do once it lapsed; an active governance lock yields to bypass (by a copy). */
-async function removeLock(target: S3Target, clock: Clock, fullKey: string, bypassGovernance: boolean): Promise<void> {
-  const current = await currentVersion(target, fullKey);
+async function removeLock(
+  target: S3Target,
+  clock: Clock,
+  fullKey: string,
+  bypassGovernance: boolean,
+  versionId: string,
+): Promise<void> {
+  const current = await currentVersion(target, fullKey, undefined, versionId);
   const now = clock.nowMs();
   nextLock(portKey(target, fullKey), current.info.lock, undefined, now, { bypassGovernance });
   if (!isLockActive(current.info.lock, now)) return; // none, or lapsed: the storage enforces nothing more

@@ -30,6 +30,8 @@ import {
 } from './storage-errors.js';
 
 const MIB = 1024 * 1024;
+/** Version ids kept in memory (~150 bytes each); beyond this the map starts afresh. */
+const MAX_REMEMBERED_VERSIONS = 200_000;
 
 export interface S3StoreOptions extends S3ClientOptions {
   /**
@@ -65,6 +67,8 @@ export class S3Store implements ObjectStore {
   readonly #target: S3Target;
   readonly #asOf: number | undefined;
   readonly #multipart: MultipartSettings;
+  /** Authoritative version ids by full key (objects are write-once, so an id stays right until a delete). */
+  readonly #versionIds = new Map<string, string>();
   #closed = false;
 
   constructor(config: S3StoreConfig, clock: Clock, options: S3StoreOptions = {}) {
@@ -101,6 +105,7 @@ export class S3Store implements ObjectStore {
     const version = lock === undefined ? { fullKey, data, legalHold } : { fullKey, data, lock, legalHold };
     const versionId = await uploadVersion(this.#target, version, this.#multipart);
     await settleRace(this.#target, fullKey, versionId, lock);
+    this.#remember(fullKey, versionId);
   }
 
   async get(key: string): Promise<Buffer> {
@@ -129,7 +134,8 @@ export class S3Store implements ObjectStore {
 
   async stat(key: string): Promise<ObjectInfo> {
     assertValidKey(key);
-    return (await currentVersion(this.#target, this.#full(key), this.#asOf)).info;
+    const fullKey = this.#full(key);
+    return (await currentVersion(this.#target, fullKey, this.#asOf, await this.#versionOf(fullKey))).info;
   }
 
   async has(key: string): Promise<boolean> {
@@ -151,6 +157,7 @@ export class S3Store implements ObjectStore {
     assertValidKey(key);
     this.#assertWritable('delete');
     const fullKey = this.#full(key);
+    this.#versionIds.delete(fullKey);
     const versions = await listKeyVersions(this.#target, fullKey);
     if (versions.real.length === 0) throw notFound(key);
     for (const version of versions.real) {
@@ -167,7 +174,14 @@ export class S3Store implements ObjectStore {
   async setLock(key: string, lock: ObjectLock | undefined, options: DeleteOptions = {}): Promise<void> {
     assertValidKey(key);
     this.#assertWritable('setLock');
-    await changeLock(this.#target, this.#clock, this.#full(key), lock, options.bypassGovernance === true);
+    const fullKey = this.#full(key);
+    const versionId = await this.#versionOf(fullKey);
+    try {
+      await changeLock(this.#target, this.#clock, fullKey, lock, options.bypassGovernance === true, versionId);
+    } finally {
+      // A lock that S3 cannot change in place is changed by replacing the version with a copy.
+      this.#versionIds.delete(fullKey);
+    }
   }
 
   async setLegalHold(key: string, on: boolean): Promise<void> {
@@ -175,14 +189,11 @@ export class S3Store implements ObjectStore {
     this.#assertWritable('setLegalHold');
     const fullKey = this.#full(key);
     const hold = { LegalHold: { Status: on ? ('ON' as const) : ('OFF' as const) } };
-    try {
-      await this.#client.send(new PutObjectLegalHoldCommand({ ...this.#ids(fullKey), ...hold }));
-      return;
-    } catch (error) {
-      if (!isS3NotFound(error)) throw translateS3Error(error, 'hold', key, this.location);
-    }
-    const version = await resolveVersion(this.#target, fullKey);
-    const command = new PutObjectLegalHoldCommand({ ...this.#ids(fullKey), VersionId: version.versionId, ...hold });
+    const command = new PutObjectLegalHoldCommand({
+      ...this.#ids(fullKey),
+      VersionId: await this.#versionOf(fullKey),
+      ...hold,
+    });
     await this.#client.send(command).catch((error: unknown) => {
       throw translateS3Error(error, 'hold', key, this.location);
     });
@@ -198,22 +209,35 @@ export class S3Store implements ObjectStore {
     return Promise.resolve();
   }
 
-  /** GET of the latest version, falling back to the newest real one when a delete marker is on top. */
+  /**
+   * GET of the authoritative version (the oldest real one): delete markers and versions put over it
+   * later never change what Amber reads. A version gone since it was remembered is looked up again.
+   */
   async #read(key: string, range?: string): Promise<{ body: Buffer }> {
     const fullKey = this.#full(key);
-    if (this.#asOf === undefined) {
+    for (let attempt = 0; ; attempt++) {
+      const versionId = await this.#versionOf(fullKey);
       try {
-        return await this.#fetch(fullKey, undefined, range);
+        return await this.#fetch(fullKey, versionId, range);
       } catch (error) {
-        if (!isS3NotFound(error)) throw translateS3Error(error, 'get', key, this.location);
+        this.#versionIds.delete(fullKey);
+        if (attempt > 0 || !isS3NotFound(error)) throw translateS3Error(error, 'get', key, this.location);
       }
     }
-    const version = await resolveVersion(this.#target, fullKey, this.#asOf);
-    try {
-      return await this.#fetch(fullKey, version.versionId, range);
-    } catch (error) {
-      throw translateS3Error(error, 'get', key, this.location);
-    }
+  }
+
+  /** The authoritative version id of a key: remembered, or looked up in its version list. */
+  async #versionOf(fullKey: string): Promise<string> {
+    const known = this.#versionIds.get(fullKey);
+    if (known !== undefined) return known;
+    const { versionId } = await resolveVersion(this.#target, fullKey, this.#asOf);
+    this.#remember(fullKey, versionId);
+    return versionId;
+  }
+
+  #remember(fullKey: string, versionId: string): void {
+    if (this.#versionIds.size >= MAX_REMEMBERED_VERSIONS) this.#versionIds.clear();
+    this.#versionIds.set(fullKey, versionId);
   }
 
   async #fetch(fullKey: string, versionId: string | undefined, range: string | undefined): Promise<{ body: Buffer }> {

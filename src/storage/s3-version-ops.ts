@@ -7,9 +7,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { AmberError } from '../core/errors.js';
 import type { ObjectInfo, ObjectLock } from './object-store.js';
-import { isS3AccessDenied, isS3NotFound, translateS3Error, type S3Operation } from './s3-errors.js';
+import { isS3AccessDenied, translateS3Error, type S3Operation } from './s3-errors.js';
 import { protectVersion } from './s3-upload.js';
-import { listKeyVersions, newestVersion, portKey, type S3Target, type S3Version } from './s3-versions.js';
+import { authoritativeVersion, listKeyVersions, portKey, type S3Target, type S3Version } from './s3-versions.js';
 import { legalHoldActive, notFound, objectLocked, unsupported } from './storage-errors.js';
 
 /** Operations on one version of a key: HEAD, delete, explaining a refusal, replacing by a copy. */
@@ -36,30 +36,27 @@ export async function headVersion(target: S3Target, fullKey: string, versionId?:
 }
 
 /**
- * The version reads and lock changes act on, with its HEAD: the latest (one HEAD) unless a delete
- * marker is on top or asOfMs is set, then the newest real version from the version list. NOT_FOUND
- * when the key has no real version.
+ * The version reads and lock changes act on — the authoritative one (see authoritativeVersion), or
+ * `knownVersionId` when the caller has it — with its HEAD. NOT_FOUND when the key has no real version.
  */
-export async function currentVersion(target: S3Target, fullKey: string, asOfMs?: number): Promise<HeadedVersion> {
+export async function currentVersion(
+  target: S3Target,
+  fullKey: string,
+  asOfMs?: number,
+  knownVersionId?: string,
+): Promise<HeadedVersion> {
   const key = portKey(target, fullKey);
-  if (asOfMs === undefined) {
-    try {
-      return await headVersion(target, fullKey);
-    } catch (error) {
-      if (!isS3NotFound(error)) throw translateS3Error(error, 'stat', key, target.location);
-    }
-  }
-  const version = await resolveVersion(target, fullKey, asOfMs);
+  const versionId = knownVersionId ?? (await resolveVersion(target, fullKey, asOfMs)).versionId;
   try {
-    return await headVersion(target, fullKey, version.versionId);
+    return await headVersion(target, fullKey, versionId);
   } catch (error) {
     throw translateS3Error(error, 'stat', key, target.location);
   }
 }
 
-/** The newest real version (as of asOfMs, when set) from the version list; NOT_FOUND when there is none. */
+/** The authoritative (oldest real) version, as of asOfMs when set; NOT_FOUND when there is none. */
 export async function resolveVersion(target: S3Target, fullKey: string, asOfMs?: number): Promise<S3Version> {
-  const version = newestVersion(await listKeyVersions(target, fullKey), asOfMs);
+  const version = authoritativeVersion(await listKeyVersions(target, fullKey), asOfMs);
   if (version === undefined) throw notFound(portKey(target, fullKey));
   return version;
 }

@@ -71,6 +71,17 @@ export function newestVersion(versions: KeyVersions, asOfMs?: number): S3Version
   return versions.real.find((version) => version.lastModifiedMs <= asOfMs);
 }
 
+/**
+ * The version Amber wrote: the oldest real one. Objects are written once (a put refuses a key that has
+ * a version, and the oldest wins a race), so any later version was put by someone else — an attacker
+ * with the credentials — and is ignored by reads, locks and holds. With asOfMs: the oldest that existed
+ * then.
+ */
+export function authoritativeVersion(versions: KeyVersions, asOfMs?: number): S3Version | undefined {
+  const real = asOfMs === undefined ? versions.real : versions.real.filter((v) => v.lastModifiedMs <= asOfMs);
+  return real[real.length - 1];
+}
+
 /** A key with at least one real version (at or before asOfMs when given), with that version's size. */
 export interface RealKey {
   readonly fullKey: string;

@@ -67,7 +67,8 @@ export function s3VaultLocation(
   const open = (): S3Store => new S3Store(config, clock, options.asOf === undefined ? {} : { asOf: options.asOf });
   return {
     description,
-    stateDir: path.join(stateRoot, `s3-${digest}`),
+    // A point-in-time view keeps a catalog of its own: it must not make the live one forget later points.
+    stateDir: path.join(stateRoot, options.asOf === undefined ? `s3-${digest}` : `s3-${digest}-asof-${options.asOf}`),
     openExisting: () => Promise.resolve(open()),
     openForCreate: async () => {
       const store = open();
