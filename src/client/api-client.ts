@@ -1,5 +1,6 @@
 import { AmberError } from '../core/errors.js';
 import { errorFromAnswer, networkError } from './api-errors.js';
+import { longFetch } from './long-fetch.js';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -20,6 +21,8 @@ export interface ApiRequestOptions {
   readonly idempotent?: boolean;
   /** Sent even after the stop signal (a last clean-up call such as abandoning a backup session). */
   readonly sendWhileStopping?: boolean;
+  /** This request's timeout instead of the client's; 0: none (work that lasts as long as the vault is big). */
+  readonly timeoutMs?: number;
 }
 
 export interface ApiClientOptions {
@@ -60,7 +63,7 @@ export class ApiClient {
   constructor(options: ApiClientOptions) {
     this.baseUrl = normalizeBaseUrl(options.baseUrl);
     this.#options = options;
-    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#fetch = options.fetch ?? longFetch;
   }
 
   /** Whether this client carries a token. */
@@ -102,9 +105,10 @@ export class ApiClient {
       let response: Response;
       let bytes: Buffer;
       try {
+        const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
         response = await this.#fetch(url, {
           ...init,
-          signal: AbortSignal.timeout(this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+          ...(timeoutMs === 0 ? {} : { signal: AbortSignal.timeout(timeoutMs) }),
         });
         bytes = method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await response.arrayBuffer());
       } catch (error) {

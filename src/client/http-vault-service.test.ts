@@ -233,18 +233,17 @@ describe('HttpVaultService: every other call is one REST call', () => {
     ]);
   });
 
-  test('filters the server does not know are applied here, the limit after them', async () => {
-    answer = [
-      { seq: 1, at: 10, target: 'a' },
-      { seq: 2, at: 20, target: 'b' },
-      { seq: 3, at: 30, target: 'b' },
-      { seq: 4, at: 40, target: 'b' },
-    ];
+  test('sends every audit filter to the server, times in ISO-8601', async () => {
+    answer = [{ seq: 2, at: 20, target: 'b' }];
     const events = await service.listAudit({ target: 'b', untilAt: 40, sinceAt: 20, limit: 1 });
     assert.deepEqual(
       events.map((e) => e.seq),
       [2],
     );
-    assert.equal(last().url, `/api/v1/vaults/v1/audit?since=${encodeURIComponent('1970-01-01T00:00:00.020Z')}`);
+    const query = new URLSearchParams(last().url.split('?')[1]);
+    assert.equal(query.get('target'), 'b');
+    assert.equal(query.get('limit'), '1');
+    assert.equal(query.get('since'), '1970-01-01T00:00:00.020Z');
+    assert.equal(query.get('until'), '1970-01-01T00:00:00.040Z');
   });
 });

@@ -57,6 +57,9 @@ export interface ServerItemInput {
  * engine on this host (reading and writing through the server's data plane); everything else is one
  * REST call whose answer is the very value the embedded service returns.
  */
+/** Work that takes as long as the vault is big (verify --read-data, maintenance, rebuild) has no timeout. */
+const UNTIMED = { timeoutMs: 0 };
+
 export class HttpVaultService implements VaultService {
   readonly location: string;
   readonly #options: HttpVaultServiceOptions;
@@ -93,7 +96,7 @@ export class HttpVaultService implements VaultService {
   }
 
   verify(options: { readData: boolean }): Promise<VerifyReport> {
-    return this.#call('POST', '/verify', { readData: options.readData });
+    return this.#call('POST', '/verify', { readData: options.readData }, UNTIMED);
   }
 
   doctor(): Promise<ProbeReport> {
@@ -101,7 +104,7 @@ export class HttpVaultService implements VaultService {
   }
 
   rebuildCatalog(): Promise<{ points: number }> {
-    return this.#call('POST', '/catalog/rebuild');
+    return this.#call('POST', '/catalog/rebuild', undefined, UNTIMED);
   }
 
   async showVault(): Promise<ImmutabilityView> {
@@ -180,7 +183,7 @@ export class HttpVaultService implements VaultService {
   }
 
   runMaintenance(options: { dryRun: boolean }): Promise<MaintenanceReport> {
-    return this.#call('POST', '/maintenance', { dryRun: options.dryRun });
+    return this.#call('POST', '/maintenance', { dryRun: options.dryRun }, UNTIMED);
   }
 
   listAudit(filter: AuditFilter = {}): Promise<StoredAuditEvent[]> {
@@ -230,8 +233,13 @@ export class HttpVaultService implements VaultService {
     return this.#api.request<T>('GET', this.#path(suffix), { query });
   }
 
-  #call<T>(method: 'POST' | 'PATCH' | 'DELETE', suffix: string, body?: unknown): Promise<T> {
-    return this.#api.request<T>(method, this.#path(suffix), body === undefined ? {} : { body });
+  #call<T>(
+    method: 'POST' | 'PATCH' | 'DELETE',
+    suffix: string,
+    body?: unknown,
+    options: { timeoutMs?: number } = {},
+  ): Promise<T> {
+    return this.#api.request<T>(method, this.#path(suffix), { ...(body === undefined ? {} : { body }), ...options });
   }
 
   #path(suffix: string): string {
