@@ -9,8 +9,8 @@ let loaded: Promise<typeof fetch> | undefined;
 async function load(): Promise<typeof fetch> {
   const { Agent, fetch: undiciFetch } = await import('undici');
   const dispatcher = new Agent({ headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 10_000 });
-  return ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
-    undiciFetch(input as string, { ...(init as object), dispatcher })) as unknown as typeof fetch;
+  return (input: Parameters<typeof fetch>[0], init?: RequestInit) =>
+    undiciFetch(input as string, { ...(init as object), dispatcher });
 }
 
 export const longFetch: typeof fetch = async (input, init) => {
