@@ -1,8 +1,7 @@
-import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import type { Kysely } from 'kysely';
 import { AmberError } from '../core/errors.js';
 import type { PointId } from '../core/ids.js';
-import { applyMigrations } from './apply-migrations.js';
+import { openSqliteCatalog } from './open-sqlite.js';
 import { toCatalogError } from './catalog-error.js';
 import type { CatalogTables } from './catalog-tables.js';
 import { MIGRATIONS } from './migrations.js';
@@ -12,7 +11,6 @@ import type { AuditAnchor, AuditChainHead, AuditVerifyReport } from '../core/aud
 import type { AuditEvent, AuditFilter, StoredAuditEvent } from './audit-event.js';
 import { AuditLog } from './audit-log.js';
 
-const BUSY_TIMEOUT_MS = 5_000;
 /** Rows per INSERT in replaceAllPoints: 17 columns × 500 stays far below SQLite's 32,766 variables. */
 const INSERT_BATCH_ROWS = 500;
 /** Sorts after every character of a point id, so [prefix, prefix + MAX_CHAR) is a prefix range. */
@@ -44,24 +42,7 @@ export class Catalog {
    * exist) and applies pending migrations. Refuses a catalog written by a newer Amber.
    */
   static async open(file: string): Promise<Catalog> {
-    let sqlite: Database.Database | undefined;
-    try {
-      sqlite = new Database(file);
-      sqlite.pragma('journal_mode = WAL');
-      sqlite.pragma('synchronous = NORMAL');
-      sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      sqlite.pragma('foreign_keys = ON');
-    } catch (error) {
-      sqlite?.close();
-      throw toCatalogError(error, 'be opened', file);
-    }
-    const db = new Kysely<CatalogTables>({ dialect: new SqliteDialect({ database: sqlite }) });
-    try {
-      await applyMigrations(db, MIGRATIONS);
-    } catch (error) {
-      await db.destroy();
-      throw toCatalogError(error, 'apply its schema migrations', file);
-    }
+    const db = await openSqliteCatalog<CatalogTables>(file, MIGRATIONS);
     return new Catalog(db, file);
   }
 

@@ -1,9 +1,7 @@
-import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { AmberError } from '../core/errors.js';
-import { applyMigrations, type Migration } from './apply-migrations.js';
+import { openSqliteCatalog } from './open-sqlite.js';
 import { toCatalogError } from './catalog-error.js';
-import type { CatalogTables } from './catalog-tables.js';
 import { SERVER_MIGRATIONS } from './server-migrations.js';
 import type { AgentsTable, JobsTable, ServerTables, TokensTable, UsersTable, VaultsTable } from './server-tables.js';
 
@@ -12,8 +10,6 @@ export type TokenRecord = Selectable<TokensTable>;
 export type AgentRecord = Selectable<AgentsTable>;
 export type JobRecord = Selectable<JobsTable>;
 export type VaultRecord = Selectable<VaultsTable>;
-
-const BUSY_TIMEOUT_MS = 5_000;
 
 /**
  * The vault server's own catalog (users, tokens, agents, jobs, and the stores other modules keep in it:
@@ -29,26 +25,9 @@ export class ServerCatalog {
     this.#file = file;
   }
 
-  /** Opens (creating) the catalog; `extraMigrations` are appended after the server's own (ids follow on). */
-  static async open(file: string, extraMigrations: readonly Migration[] = []): Promise<ServerCatalog> {
-    let sqlite: Database.Database | undefined;
-    try {
-      sqlite = new Database(file);
-      sqlite.pragma('journal_mode = WAL');
-      sqlite.pragma('synchronous = NORMAL');
-      sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      sqlite.pragma('foreign_keys = ON');
-    } catch (error) {
-      sqlite?.close();
-      throw toCatalogError(error, 'be opened', file);
-    }
-    const db = new Kysely<ServerTables>({ dialect: new SqliteDialect({ database: sqlite }) });
-    try {
-      await applyMigrations(db as unknown as Kysely<CatalogTables>, [...SERVER_MIGRATIONS, ...extraMigrations]);
-    } catch (error) {
-      await db.destroy();
-      throw toCatalogError(error, 'apply its schema migrations', file);
-    }
+  /** Opens (creating) the catalog and applies its pending migrations. */
+  static async open(file: string): Promise<ServerCatalog> {
+    const db = await openSqliteCatalog<ServerTables>(file, SERVER_MIGRATIONS);
     return new ServerCatalog(db, file);
   }
 

@@ -1,3 +1,4 @@
+import type { JobView as CatalogJobView } from '../catalog/job-view.js';
 import type { ItemSettings } from '../format/vault-settings.js';
 import type { ImmutabilityView } from '../vault/immutability-admin.js';
 
@@ -25,32 +26,8 @@ export function itemSettingsOf(answer: unknown): ItemSettings {
   return { name: a.name, policy: a.policy, paths: a.paths, state: a.state, createdAt: a.createdAt };
 }
 
-/** A job as the API shows it (server/job-service.ts JobView; times in epoch ms). */
-export interface JobView {
-  readonly id: string;
-  readonly vault: string;
-  readonly item: string;
-  readonly agent: string | null;
-  readonly kind: 'backup' | 'restore';
-  readonly trigger: 'schedule' | 'manual';
-  readonly scheduledFor: number | null;
-  readonly status: 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
-  readonly createdAt: number;
-  readonly startedAt: number | null;
-  readonly finishedAt: number | null;
-  readonly requestedBy: string;
-  readonly pointId: string | null;
-  readonly files: number | null;
-  readonly bytes: number | null;
-  readonly addedBytes: number | null;
-  readonly durationMs: number | null;
-  readonly warnings: number | null;
-  readonly progress: Readonly<Record<string, number>> | null;
-  readonly message: string | null;
-  readonly params: Readonly<Record<string, unknown>>;
-  /** A claimed backup job carries its item's paths (on the agent's host). */
-  readonly paths?: readonly string[];
-}
+/** A job as the API shows it (times in epoch ms); a claimed backup job carries its item's paths. */
+export type JobView = CatalogJobView & { readonly paths?: readonly string[] };
 
 /** A user as the API shows it (instants as ISO text). */
 export interface UserView {

@@ -40,34 +40,14 @@ export const ROLES = ['admin', 'operator', 'security-officer', 'auditor', 'agent
 
 export type Role = (typeof ROLES)[number];
 
+/** What an admin does not hold: approving (four eyes) and reporting jobs (agents only). */
+const ADMIN_NEVER: readonly Permission[] = ['approval.grant', 'job.report'];
+
 const READ: readonly Permission[] = ['vault.read', 'point.read', 'job.read', 'approval.read', 'clock.read'];
 
 const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   // Admins run the vaults but never approve: a protected operation needs somebody else (four eyes).
-  admin: [
-    ...READ,
-    'vault.manage',
-    'immutability.manage',
-    'policy.manage',
-    'item.manage',
-    'item.stop',
-    'item.delete-data',
-    'backup.run',
-    'restore.run',
-    'data.upload',
-    'data.read',
-    'point.delete',
-    'point.delete-bypass-governance',
-    'hold.manage',
-    'maintenance.run',
-    'key.manage',
-    'audit.read',
-    'user.manage',
-    'agent.manage',
-    'approval.request',
-    'approval.configure',
-    'clock.acknowledge',
-  ],
+  admin: PERMISSIONS.filter((p) => !ADMIN_NEVER.includes(p)),
   operator: [
     ...READ,
     'item.manage',

@@ -5,7 +5,7 @@ import { toIso } from '../../core/clock.js';
 import { partsOf, principalOf, type RouteDef } from '../route-def.js';
 import type { ServerContext } from '../server-context.js';
 import { validateName } from '../identity-service.js';
-import { jobView } from '../job-service.js';
+import { jobView } from '../../catalog/job-view.js';
 import { refuse } from '../agent-scope.js';
 import { runAs } from '../request-context.js';
 import { IdParams, Name, Strict, Text } from './schemas.js';
