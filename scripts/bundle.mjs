@@ -20,7 +20,17 @@ await build({
   // Native addons, and the server's and S3 driver's dependencies (loaded only by `amber server` and
   // S3 vaults; @fastify/swagger-ui serves files from its own package directory), and undici (loaded only
   // in server mode; bundled, its CommonJS exports lose their names).
-  external: ['better-sqlite3', 'zstd-napi', 'zstd-napi/*', 'fastify', '@fastify/*', '@aws-sdk/*', 'typebox', 'croner', 'undici'],
+  external: [
+    'better-sqlite3',
+    'zstd-napi',
+    'zstd-napi/*',
+    'fastify',
+    '@fastify/*',
+    '@aws-sdk/*',
+    'typebox',
+    'croner',
+    'undici',
+  ],
   // esbuild's ESM output for CommonJS dependencies needs a require function.
   banner: {
     js: "import { createRequire as __amberCreateRequire } from 'node:module'; const require = __amberCreateRequire(import.meta.url);",

@@ -12,17 +12,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 type Layer =
-  | 'core'
-  | 'format'
-  | 'storage'
-  | 'catalog'
-  | 'engine'
-  | 'vault'
-  | 'server'
-  | 'client'
-  | 'cli'
-  | 'bench'
-  | 'e2e';
+  'core' | 'format' | 'storage' | 'catalog' | 'engine' | 'vault' | 'server' | 'client' | 'cli' | 'bench' | 'e2e';
 
 interface LayerRule {
   /** Our layers this layer may import, besides itself. */

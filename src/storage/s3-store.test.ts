@@ -145,14 +145,28 @@ describe('S3Store against a scripted HTTP server', () => {
 
   it('retries a 503 in the SDK and then returns the bytes, counting one request', async () => {
     requests = 0;
-    handler = (_request, response) => {
-      if (requests === 1) answer(response, 503, s3Error('SlowDown'));
+    let reads = 0;
+    handler = (request, response) => {
+      // The version Amber wrote is found in the version list first, then read by its id.
+      if (request.url?.includes('versions') === true) {
+        answer(
+          response,
+          200,
+          '<?xml version="1.0" encoding="UTF-8"?><ListVersionsResult><Name>amber-vault</Name>' +
+            '<IsTruncated>false</IsTruncated><Version><Key>packs/ab</Key><VersionId>v1</VersionId>' +
+            '<IsLatest>true</IsLatest><LastModified>2026-01-01T00:00:00.000Z</LastModified><Size>7</Size>' +
+            '</Version></ListVersionsResult>',
+        );
+        return;
+      }
+      assert.match(request.url ?? '', /versionId=v1/);
+      if (++reads === 1) answer(response, 503, s3Error('SlowDown'));
       else answer(response, 200, 'payload');
     };
     const store = new S3Store(config, new FakeClock(), { maxAttempts: 3 });
     assert.equal((await store.get('packs/ab')).toString(), 'payload');
-    assert.equal(requests, 2);
-    assert.deepEqual(Object.fromEntries(store.requestCounts), { GetObjectCommand: 1 });
+    assert.equal(reads, 2);
+    assert.deepEqual(Object.fromEntries(store.requestCounts), { ListObjectVersionsCommand: 1, GetObjectCommand: 1 });
     await store.close();
   });
 

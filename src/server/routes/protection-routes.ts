@@ -88,7 +88,9 @@ export function protectionRoutes(ctx: ServerContext): RouteDef[] {
           throw new AmberError('INVALID_ARGUMENT', `Vault ${params.vault} has no policy named ${params.item}.`);
         }
         const { reason, ...changes } = body;
-        if (changes.retention !== undefined && reduces(current.retention, changes.retention)) {
+        // Rules refuse before approvals are asked for: an immutable vault refuses any reduction.
+        const immutable = (await vault.showVault()).state !== 'disabled';
+        if (!immutable && changes.retention !== undefined && reduces(current.retention, changes.retention)) {
           return guarded(ctx, request, {
             operation: 'retention.reduce',
             vault: params.vault,

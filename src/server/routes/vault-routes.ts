@@ -161,7 +161,11 @@ export function vaultRoutes(ctx: ServerContext): RouteDef[] {
       schema: { params: VaultParams, body: Reason },
       handler: async (request) => {
         const { params, body } = partsOf<VaultParamsT, unknown, { reason?: string }>(request);
-        await ctx.vaults.record(params.vault);
+        // Rules refuse before approvals are asked for: a locked vault refuses (VAULT_LOCKED) at once.
+        const vault = await ctx.vaults.get(params.vault);
+        if ((await vault.showVault()).state === 'locked') {
+          return ctx.vaults.exclusive(params.vault, (v) => v.disableImmutability());
+        }
         return guarded(ctx, request, {
           operation: 'immutability.disable',
           vault: params.vault,

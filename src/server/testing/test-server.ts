@@ -1,8 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { FakeClock } from '../../core/testing/fake-clock.js';
+import { makeTempRoot, removeTempRoot } from '../../storage/testing/temp-root.js';
 import { bootstrap } from '../bootstrap.js';
 import { createApp } from '../create-app.js';
 import { routeTable } from '../route-table.js';
@@ -24,7 +22,7 @@ export interface TestServer {
 
 /** A bootstrapped server over a temporary data directory and a FakeClock, for fast in-process tests. */
 export async function startTestServer(): Promise<TestServer> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'amber-server-test-'));
+  const dataDir = await makeTempRoot('server-test');
   const clock = new FakeClock();
   const ctx = await ServerContext.open({ dataDir, clock });
   const first = await bootstrap(ctx);
@@ -48,7 +46,7 @@ export async function startTestServer(): Promise<TestServer> {
     close: async () => {
       await app.close();
       await ctx.close();
-      await rm(dataDir, { recursive: true, force: true });
+      await removeTempRoot(dataDir);
     },
   };
 }
