@@ -148,7 +148,7 @@ function verifiedText(report: AuditVerifyReport): string {
   const anchor = report.newestAnchor;
   const anchors =
     anchor === undefined
-      ? 'no anchor in storage yet (maintenance writes one)'
+      ? 'no anchor in storage yet (maintenance writes one; a server, every minute)'
       : `${report.anchorsChecked} anchor${report.anchorsChecked === 1 ? '' : 's'} agree; the newest, #${anchor.seq}, was written ${formatInstant(anchor.at)} UTC`;
   const checked = `${report.checked} event${report.checked === 1 ? '' : 's'} checked`;
   return `Audit trail intact: ${checked}, ${head}.\n${anchors}.\n`;
