@@ -67,13 +67,20 @@ export async function runArchivePool(
       worker.on('message', (message: FromWorker) => {
         if (message.type === 'pack') {
           const bytes = (slotBuffers[message.slot] as Buffer).subarray(0, message.byteLength);
+          let released = false;
+          const release = (): void => {
+            if (released) return;
+            released = true;
+            releasePackSlot(packSlots, message.slot);
+          };
           packChain = packChain
-            .then(() =>
-              options.uploader.add(message.packId, bytes, message.entries, () =>
-                releasePackSlot(packSlots, message.slot),
-              ),
-            )
-            .catch(fail);
+            .then(() => options.uploader.add(message.packId, bytes, message.entries, release))
+            .catch((error: unknown) => {
+              // Refused before its upload began (an earlier one failed): the slot is free again, or a
+              // worker waiting for one (e.g. while flushing its last pack) would wait forever.
+              release();
+              fail(error);
+            });
         } else if (message.type === 'files') {
           for (const result of message.results) options.onResult(result);
           slot.outstanding--;

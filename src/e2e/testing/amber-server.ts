@@ -17,6 +17,8 @@ export interface ServerProcess {
   /** Moves the server's wall clock by an offset such as '+48h' or '-3d' from the real time (faketime). */
   setClockOffset(offset: string): Promise<void>;
   stop(): Promise<void>;
+  /** Kills the server at once (SIGKILL): no clean-up of any kind runs. */
+  crash(): Promise<void>;
   readonly stderr: () => string;
 }
 
@@ -79,6 +81,11 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+    crash: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
       await once(child, 'exit');
     },
   };
