@@ -4,7 +4,14 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { systemClock } from '../core/clock.js';
 import { amberJson, amberOk, runAmber, describeRun } from './testing/amber-cli.js';
-import { apiAs, assertError, startServerProcess, type Api, type ServerProcess } from './testing/amber-server.js';
+import {
+  apiAs,
+  registerAgent,
+  assertError,
+  startServerProcess,
+  type Api,
+  type ServerProcess,
+} from './testing/amber-server.js';
 import { buildRoundtripTree } from './testing/source-trees.js';
 import { makeTempDir, removeTree } from './testing/temp-dir.js';
 import { diffTrees, snapshotTree, subtree } from './testing/tree-snapshot.js';
@@ -65,25 +72,14 @@ describe('amber server with an agent', () => {
     server = await startServerProcess({ dataDir: path.join(root, 'data') });
     admin = apiAs(server.url, server.adminToken);
 
-    const enrollment = await amberJson<{ token: string }>(['agent', 'enroll', '--vault', 'default', '--json'], {
-      env: env(),
-    });
     agentConfig = path.join(root, 'agent.json');
-    await amberOk(
-      [
-        'agent',
-        'register',
-        '--server',
-        server.url,
-        '--enroll-token',
-        enrollment.token,
-        '--name',
-        'web-01',
-        '--config',
-        agentConfig,
-      ],
-      { env: agentEnv() },
-    );
+    await registerAgent({
+      serverUrl: server.url,
+      name: 'web-01',
+      configFile: agentConfig,
+      adminEnv: env(),
+      agentEnv: agentEnv(),
+    });
     const config = JSON.parse(await readFile(agentConfig, 'utf8')) as { token: string };
     agent = apiAs(server.url, config.token);
 

@@ -4,7 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { amberJson, amberOk, collect, describeRun, startAmber } from './testing/amber-cli.js';
-import { apiAs, startServerProcess, type ServerProcess } from './testing/amber-server.js';
+import { apiAs, registerAgent, startServerProcess, type ServerProcess } from './testing/amber-server.js';
 import { makeTempDir, removeTree } from './testing/temp-dir.js';
 import { diffTrees, snapshotTree, subtree } from './testing/tree-snapshot.js';
 
@@ -55,25 +55,14 @@ describe('amber server killed during an upload', () => {
     port = '';
     server = await start();
     port = new URL(server.url).port;
-    const enrollment = await amberJson<{ token: string }>(['agent', 'enroll', '--vault', 'default', '--json'], {
-      env: adminEnv(),
-    });
     agentConfig = path.join(root, 'agent.json');
-    await amberOk(
-      [
-        'agent',
-        'register',
-        '--server',
-        server.url,
-        '--enroll-token',
-        enrollment.token,
-        '--name',
-        'db-01',
-        '--config',
-        agentConfig,
-      ],
-      { env: agentEnv() },
-    );
+    await registerAgent({
+      serverUrl: server.url,
+      name: 'db-01',
+      configFile: agentConfig,
+      adminEnv: adminEnv(),
+      agentEnv: agentEnv(),
+    });
     await amberOk(['policy', 'create', 'daily', '--keep', '7'], { env: adminEnv() });
     await amberOk(['item', 'add', 'db', '--policy', 'daily', '--path', source, '--agent', 'db-01'], {
       env: adminEnv(),

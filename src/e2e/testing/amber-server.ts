@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { startAmber } from './amber-cli.js';
+import { amberJson, amberOk, startAmber } from './amber-cli.js';
 
 /** libfaketime (Debian's faketime package): moves the wall clock of one process, not its monotonic clock. */
 export const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
@@ -143,4 +143,22 @@ export function assertError(answer: ApiAnswer, status: number, code: string): { 
   );
   assert.equal(error?.code, code, JSON.stringify(answer.body));
   return error;
+}
+
+/**
+ * Enrolls and registers an agent the way an admin and a host would, with the CLI: `amber agent
+ * enroll` (admin environment), then `amber agent register` on the "host" (agent environment).
+ */
+export async function registerAgent(options: {
+  readonly serverUrl: string;
+  readonly name: string;
+  readonly configFile: string;
+  readonly adminEnv: Readonly<Record<string, string | undefined>>;
+  readonly agentEnv: Readonly<Record<string, string | undefined>>;
+}): Promise<void> {
+  const enrollment = await amberJson<{ token: string }>(['agent', 'enroll', '--vault', 'default', '--json'], {
+    env: options.adminEnv,
+  });
+  const args = ['agent', 'register', '--server', options.serverUrl, '--enroll-token', enrollment.token];
+  await amberOk([...args, '--name', options.name, '--config', options.configFile], { env: options.agentEnv });
 }
