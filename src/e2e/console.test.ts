@@ -303,7 +303,7 @@ describe('the web console in Chromium', async () => {
       await dialog.getByLabel('Reason').fill('litigation hold 2026-114');
       await dialog.getByRole('button', { name: 'Set a legal hold' }).click();
       await dialog.getByText('Legal hold set.').waitFor();
-      await dialog.getByTestId('point-hold').filter({ hasText: 'yes' }).waitFor();
+      await dialog.getByTestId('point-hold').filter({ hasText: 'yes — litigation hold 2026-114 (since' }).waitFor();
       watch.expectRefusal(428, new RegExp(`^/api/v1/vaults/${VAULT}/points/[0-9a-f]+/hold$`));
       await dialog.getByRole('button', { name: 'Release the legal hold' }).click();
       await dialog.getByTestId('approval-required').waitFor();

@@ -25,7 +25,7 @@ import { findItem } from './policy-admin.js';
 import { applyLocks, requireLock, vaultWideKeys } from './storage-locks.js';
 import { acquireActivityLock } from './vault-activity-lock.js';
 import type { ObjectLock } from '../storage/object-store.js';
-import type { ItemSettings, PolicySettings } from '../format/vault-settings.js';
+import type { ItemSettings, LegalHold, PolicySettings } from '../format/vault-settings.js';
 import type { AuditFilter, StoredAuditEvent } from '../catalog/audit-event.js';
 import type { AuditLog } from '../catalog/audit-log.js';
 import type { AuditAnchor, AuditVerifyReport } from '../core/audit-chain.js';
@@ -397,6 +397,11 @@ export class EmbeddedVault implements VaultService {
     const point = await this.resolvePoint(ref);
     await this.admin((ctx) => setLegalHold(ctx, point.id, reason));
     return point.id;
+  };
+  /** The legal hold on a point, with its reason and since when; undefined when it is not held. */
+  legalHoldOf = async (ref: string): Promise<LegalHold | undefined> => {
+    const point = await this.resolvePoint(ref);
+    return this.admin(async (ctx) => (await ctx.settings()).holds.find((hold) => hold.pointId === point.id));
   };
   releaseLegalHold = async (ref: string): Promise<PointId> => {
     const point = await this.resolvePoint(ref);

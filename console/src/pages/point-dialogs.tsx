@@ -47,6 +47,10 @@ function PointDetails({
   const path = `/api/v1/vaults/${seg(vault.name)}/points/${seg(point.id)}`;
   const shown = useResource(() => api.get<Point>(path), [api, path]);
   const current = shown.data ?? point;
+  const hold = useResource(
+    () => api.get<{ held: false } | { held: true; reason: string; setAt: number }>(`${path}/hold`),
+    [api, path, current.legalHold],
+  );
   return (
     <div className="stack">
       <dl className="facts">
@@ -67,7 +71,16 @@ function PointDetails({
         <dt>Storage lock</dt>
         <dd>{current.lockMode}</dd>
         <dt>Legal hold</dt>
-        <dd data-testid="point-hold">{current.legalHold ? 'yes' : 'no'}</dd>
+        <dd data-testid="point-hold">
+          {current.legalHold ? (
+            <>
+              yes
+              {hold.data?.held === true ? ` — ${hold.data.reason} (since ${formatIso(hold.data.setAt)})` : ''}
+            </>
+          ) : (
+            'no'
+          )}
+        </dd>
         <dt>Contents</dt>
         <dd>
           {current.files} files, {current.dirs} directories, {formatBytes(current.sizeBytes)} (

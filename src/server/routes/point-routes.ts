@@ -119,6 +119,19 @@ export function pointRoutes(ctx: ServerContext): RouteDef[] {
       },
     },
     {
+      method: 'GET',
+      url: '/api/v1/vaults/:vault/points/:ref/hold',
+      permission: 'point.read',
+      summary: 'Show the legal hold of a recovery point: its reason and since when',
+      tags: ['points'],
+      schema: { params: VaultRefParams },
+      handler: async (request) => {
+        const point = await resolve(request, 'point.read');
+        const hold = await (await ctx.vaults.get(partsOf<RefParams>(request).params.vault)).legalHoldOf(point.id);
+        return hold === undefined ? { held: false } : { held: true, reason: hold.reason, setAt: hold.setAt };
+      },
+    },
+    {
       method: 'POST',
       url: '/api/v1/vaults/:vault/points/:ref/hold',
       permission: 'hold.manage',
