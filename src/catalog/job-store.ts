@@ -52,6 +52,31 @@ export class JobStore {
     });
   }
 
+  /** How many jobs are in each status (for /metrics). */
+  async countByStatus(): Promise<Map<JobRecord['status'], number>> {
+    const rows = await this.#catalog.run('count jobs by status', (db) =>
+      db
+        .selectFrom('jobs')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('status')
+        .execute(),
+    );
+    return new Map(rows.map((row) => [row.status, Number(row.n)]));
+  }
+
+  /** The time of an item's newest scheduled job, if it has one (where the scheduler goes on from). */
+  async lastScheduledFor(vault: string, item: string): Promise<number | undefined> {
+    const row = await this.#catalog.run(`read the last scheduled job of ${item}`, (db) =>
+      db
+        .selectFrom('jobs')
+        .select((eb) => eb.fn.max('scheduled_for').as('last'))
+        .where('vault', '=', vault)
+        .where('item', '=', item)
+        .executeTakeFirst(),
+    );
+    return row?.last ?? undefined;
+  }
+
   /** Claims the oldest queued job of an agent: queued → running, atomically. */
   async claimNext(agent: string, atMs: number): Promise<JobRecord | undefined> {
     return this.#catalog.run(`claim a job for agent ${agent}`, async (db) =>

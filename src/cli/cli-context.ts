@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { parseDuration } from './commands/parse-options.js';
+import { parseDuration, parseInstant } from './commands/parse-options.js';
 import type { Clock } from '../core/clock.js';
 import { AmberError } from '../core/errors.js';
 import { EmbeddedVault } from '../vault/embedded-vault.js';
@@ -9,7 +9,6 @@ import type { VaultService } from '../vault/vault-service.js';
 import type { CliEnvironment } from './environment.js';
 import { passphraseSource } from './passphrase.js';
 import { vaultLocationOf } from './vault-spec.js';
-import { parseIso } from '../core/clock.js';
 import { apiClientFor, serverUrlOf } from './server-connection.js';
 
 /** What every command gets: the environment, the clock, and the exit code it may set. */
@@ -106,11 +105,4 @@ async function openVault(ctx: CliContext, command: Command, named: string | unde
       ? {}
       : { minCoolingOffMs: parseDuration(ctx.env.minCoolingOff, 'AMBER_MIN_COOLING_OFF') }),
   });
-}
-
-function parseInstant(text: string, option: string): number {
-  const ms = parseIso(text);
-  if (ms === undefined)
-    throw new AmberError('USAGE', `${option} takes an ISO-8601 time such as 2026-11-20T08:00:00Z, not "${text}".`);
-  return ms;
 }

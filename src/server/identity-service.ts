@@ -40,7 +40,7 @@ export interface TokenView {
   readonly lastUsedAt: string | null;
 }
 
-export function validateName(kind: 'user' | 'agent', name: string): void {
+export function validateName(kind: 'user' | 'agent' | 'vault', name: string): void {
   if (!NAME_PATTERN.test(name)) {
     throw new AmberError(
       'INVALID_ARGUMENT',

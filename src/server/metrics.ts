@@ -43,10 +43,10 @@ export class Metrics {
 
 export async function renderMetrics(ctx: ServerContext): Promise<string> {
   const lines = ctx.metrics.lines();
-  const jobs = await ctx.jobs.list({ limit: 10_000 });
+  const jobs = await ctx.jobs.countByStatus();
   lines.push('# TYPE amber_jobs gauge');
   for (const status of ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const) {
-    lines.push(`amber_jobs{status="${status}"} ${jobs.filter((j) => j.status === status).length}`);
+    lines.push(`amber_jobs{status="${status}"} ${jobs.get(status) ?? 0}`);
   }
   lines.push('# TYPE amber_vaults gauge', `amber_vaults ${(await ctx.vaults.list()).length}`);
   lines.push('# TYPE amber_backup_sessions gauge', `amber_backup_sessions ${ctx.sessions.size}`);

@@ -45,10 +45,7 @@ export class Scheduler {
         const policy = policies.find((p) => p.name === item.policy);
         if (item.state !== 'protected' || policy?.schedule === undefined) continue;
         if ((await ctx.catalog.agentOfItem(record.name, item.name)) === undefined) continue;
-        const last = (await ctx.jobs.list({ vault: record.name, item: item.name, limit: 50 })).find(
-          (j) => j.scheduled_for !== null,
-        );
-        const since = last?.scheduled_for ?? item.createdAt;
+        const since = (await ctx.jobs.lastScheduledFor(record.name, item.name)) ?? item.createdAt;
         const [due] = dueRuns([{ key: item.name, pattern: policy.schedule, timeZone: policy.timeZone }], since, now, {
           onInvalid: () => undefined,
         });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../core/clock.js';
 import { AmberError } from '../core/errors.js';
@@ -46,8 +46,7 @@ export class VaultRegistry {
   async createLocal(name: string, dir?: string): Promise<VaultRecord> {
     await this.#checkNew(name);
     const location = path.resolve(dir ?? path.join(this.#options.dataDir, 'vaults', name));
-    const passphrase = await this.#newPassphrase(name);
-    await EmbeddedVault.init(location, { clock: this.#options.clock, passphrase });
+    await this.#initWithSecrets(name, localVaultLocation(location, this.#options.clock), {});
     return this.#record(name, 'local', location);
   }
 
@@ -58,12 +57,8 @@ export class VaultRegistry {
   async createS3(name: string, input: S3ConfigInput): Promise<VaultRecord> {
     await this.#checkNew(name);
     const config = parseS3Config(input);
-    const passphrase = randomBytes(32).toString('base64url');
-    // The preflight (in init) runs first: a bucket that fails it leaves no secrets behind.
-    await EmbeddedVault.init(this.#s3Location(config), { clock: this.#options.clock, passphrase });
-    const secrets = { ...input, secretAccessKey: config.secretAccessKey.reveal() };
-    await this.#writeSecret(`${name}.s3.json`, JSON.stringify(secrets));
-    await this.#writeSecret(`${name}.passphrase`, passphrase + '\n');
+    const credentials = { ...input, secretAccessKey: config.secretAccessKey.reveal() };
+    await this.#initWithSecrets(name, this.#s3Location(config), { [`${name}.s3.json`]: JSON.stringify(credentials) });
     const where = { endpoint: config.endpoint, region: config.region, bucket: config.bucket, prefix: config.prefix };
     return this.#record(name, 's3', JSON.stringify(where));
   }
@@ -125,7 +120,7 @@ export class VaultRegistry {
   }
 
   async #checkNew(name: string): Promise<void> {
-    validateName('user', name);
+    validateName('vault', name);
     if ((await this.list()).some((v) => v.name === name)) {
       throw new AmberError('VAULT_EXISTS', `This server already has a vault named ${name}.`);
     }
@@ -137,10 +132,20 @@ export class VaultRegistry {
     return record;
   }
 
-  async #newPassphrase(name: string): Promise<string> {
+  /**
+   * Creates the vault with a new random passphrase. The secrets are written first — a vault must never
+   * exist without its passphrase kept — and removed again when the creation (e.g. its preflight) fails.
+   */
+  async #initWithSecrets(name: string, location: VaultLocation, others: Record<string, string>): Promise<void> {
     const passphrase = randomBytes(32).toString('base64url');
-    await this.#writeSecret(`${name}.passphrase`, passphrase + '\n');
-    return passphrase;
+    const secrets = { [`${name}.passphrase`]: passphrase + '\n', ...others };
+    for (const [file, text] of Object.entries(secrets)) await this.#writeSecret(file, text);
+    try {
+      await EmbeddedVault.init(location, { clock: this.#options.clock, passphrase });
+    } catch (error) {
+      for (const file of Object.keys(secrets)) await rm(this.#secretFile(file), { force: true });
+      throw error;
+    }
   }
 
   /** Writes a 0600 file in secrets/ (one left by a creation that failed before it was recorded is replaced). */

@@ -1,6 +1,6 @@
 import type { AuditChainHead } from '../core/audit-chain.js';
 import type { Clock } from '../core/clock.js';
-import { isAmberError } from '../core/errors.js';
+import { isAmberError, type AmberError } from '../core/errors.js';
 import type { Refusal } from '../core/immutability/decision.js';
 import { refusalToError } from '../core/immutability/decision.js';
 import type { AuditEvent } from '../catalog/audit-event.js';
@@ -67,20 +67,24 @@ export class AuditTrail {
       return await work();
     } catch (error) {
       if (isAmberError(error)) {
-        await this.sink.append({
-          at: this.#clock.nowMs(),
-          actor: this.#actor,
-          action,
-          target,
-          outcome: ['OBJECT_LOCKED', 'LEGAL_HOLD_ACTIVE', 'RETENTION_ACTIVE'].includes(error.code)
-            ? 'refused'
-            : 'failed',
-          code: error.code,
-          message: error.message,
-          details: { ...error.details },
-        });
+        const refused = ['OBJECT_LOCKED', 'LEGAL_HOLD_ACTIVE', 'RETENTION_ACTIVE'].includes(error.code);
+        await this.error(action, target, error, refused ? 'refused' : 'failed');
       }
       throw error;
     }
+  }
+
+  /** Records an operation that ended with `error` (refused by a rule, or failed). */
+  async error(action: string, target: string, error: AmberError, outcome: 'refused' | 'failed'): Promise<void> {
+    await this.sink.append({
+      at: this.#clock.nowMs(),
+      actor: this.#actor,
+      action,
+      target,
+      outcome,
+      code: error.code,
+      message: error.message,
+      details: { ...error.details },
+    });
   }
 }

@@ -96,6 +96,8 @@ export class EmbeddedVault implements VaultService {
   #indexListing: Set<string> | undefined;
   #adminContext: Promise<AdminContext> | undefined;
   #synced = false;
+  /** Who did what, in the vault's trail (or the log the options inject). */
+  readonly #audit: AuditTrail;
 
   private constructor(options: EmbeddedVaultOptions, store: ObjectStore, header: VaultHeader, catalog: Catalog) {
     this.#options = options;
@@ -103,6 +105,7 @@ export class EmbeddedVault implements VaultService {
     this.#header = header;
     this.#catalog = catalog;
     this.location = store.location;
+    this.#audit = new AuditTrail(this.#auditLog, options.clock, options.actor ?? 'local');
   }
 
   /** Creates a vault in an empty (or new) directory, or at `location` (an S3 prefix, after its preflight). */
@@ -291,17 +294,7 @@ export class EmbeddedVault implements VaultService {
 
   /** Records a refusal decided outside the vault service (e.g. the server's permission check) in its trail. */
   async recordRefusal(action: string, target: string, error: AmberError): Promise<void> {
-    const actor = this.#options.actor ?? 'local';
-    await this.#auditLog.append({
-      at: this.#options.clock.nowMs(),
-      actor: typeof actor === 'string' ? actor : actor(),
-      action,
-      target,
-      outcome: 'refused',
-      code: error.code,
-      message: error.message,
-      details: { ...error.details },
-    });
+    await this.#audit.error(action, target, error, 'refused');
   }
 
   /** The item of a point and the keys of every object it needs (its manifest, packs and index segments). */
@@ -431,7 +424,7 @@ export class EmbeddedVault implements VaultService {
           repo,
           catalog: this.#catalog,
           clock: this.#options.clock,
-          audit: new AuditTrail(this.#auditLog, this.#options.clock, this.#options.actor ?? 'local'),
+          audit: this.#audit,
           minCoolingOffMs: this.#options.minCoolingOffMs ?? DEFAULT_COOLING_OFF_MS,
         }),
     );

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { AuditVerifyReport } from '../../core/audit-chain.js';
-import { parseIso, toIso } from '../../core/clock.js';
+import { toIso } from '../../core/clock.js';
 import { AmberError } from '../../core/errors.js';
 import type { AuditFilter, AuditOutcome, StoredAuditEvent } from '../../catalog/audit-event.js';
 import type { VaultService } from '../../vault/vault-service.js';
@@ -11,6 +11,7 @@ import { withVault, type CliContext } from '../cli-context.js';
 import { ServerAuditTrail } from '../../client/server-audit-trail.js';
 import { serverApi } from '../server-connection.js';
 import { formatInstant, formatTable, printJson } from '../format-output.js';
+import { parseInstant } from './parse-options.js';
 
 /** Events read per page while exporting. */
 const EXPORT_PAGE_EVENTS = 5_000;
@@ -115,17 +116,9 @@ function auditFilter(options: FilterOptions): AuditFilter {
     ...(action === undefined ? {} : { action }),
     ...(outcome === undefined ? {} : { outcome: outcome as AuditOutcome }),
     ...(target === undefined ? {} : { target }),
-    ...(since === undefined ? {} : { sinceAt: instantOption(since, '--since') }),
-    ...(until === undefined ? {} : { untilAt: instantOption(until, '--until') }),
+    ...(since === undefined ? {} : { sinceAt: parseInstant(since, '--since') }),
+    ...(until === undefined ? {} : { untilAt: parseInstant(until, '--until') }),
   };
-}
-
-function instantOption(text: string, option: string): number {
-  const ms = parseIso(text);
-  if (ms === undefined) {
-    throw new AmberError('USAGE', `${option} takes an ISO-8601 instant such as 2026-01-31T12:00:00Z, not "${text}".`);
-  }
-  return ms;
 }
 
 function exportFormat(text: string): 'jsonl' | 'csv' {
