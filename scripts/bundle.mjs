@@ -3,7 +3,11 @@
 // command loads a handful of files instead of ~400 modules: Node 20 spends ~200 ms resolving and
 // compiling Kysely's and our module graph at every start, a quarter of a no-change backup.
 // Native addons (better-sqlite3, zstd-napi) stay external. Tests keep using the unbundled dist/.
+import { rm } from 'node:fs/promises';
 import { build } from 'esbuild';
+
+// Chunk names carry content hashes: clear the old ones so that dist/bundle holds one build only.
+await rm('dist/bundle', { recursive: true, force: true });
 
 await build({
   entryPoints: {

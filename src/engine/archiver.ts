@@ -1,15 +1,16 @@
 import os from 'node:os';
-import type { BigIntStats } from 'node:fs';
 import type { Clock } from '../core/clock.js';
 import type { BlobId, IndexId, PackId, PointId } from '../core/ids.js';
 import { PACK_TARGET_BYTES } from '../format/pack.js';
 import type { PutOptions } from '../storage/object-store.js';
 import { runArchivePool, type PoolJob } from './archive-pool.js';
 import { SharedBlobIdSet } from './blob-id-set.js';
-import { FilesCache } from './files-cache.js';
+import { matchFilesCache, type CacheMatch } from './cache-match.js';
+import { FilesCache, type CacheEntry } from './files-cache.js';
 import { PackUploader } from './pack-uploader.js';
 import type { Repository } from './repository.js';
-import type { SourceFile, WalkResult, WalkWarning } from './source-tree.js';
+import type { BlobIndex } from './blob-index.js';
+import type { EntryStat, SourceDir, SourceEntry, SourceFile, WalkResult, WalkWarning } from './source-tree.js';
 import { TreeBuilder } from './tree-builder.js';
 
 export interface ArchiveProgress {
@@ -23,6 +24,8 @@ export interface ArchiveProgress {
 export interface ArchiveOptions {
   readonly clock: Clock;
   readonly filesCache: FilesCache;
+  /** `matchFilesCache(walk, filesCache)`, when the caller ran it already (while the KDF ran). */
+  readonly cacheMatch?: CacheMatch;
   readonly workerCount?: number;
   /** Storage lock and hold for every object the backup writes (none when immutability is off). */
   readonly putOptions?: PutOptions;
@@ -75,29 +78,32 @@ export async function archive(repo: Repository, walk: WalkResult, options: Archi
       elapsedMs: options.clock.monotonicMs() - startedMs,
     });
 
+  const match = options.cacheMatch ?? matchFilesCache(walk, options.filesCache);
   const jobs: PoolJob[] = [];
   const jobFiles: SourceFile[] = [];
-  let filesFromCache = 0;
+  const cachedFiles = new Set<SourceFile>();
   for (const file of walk.files) {
-    const cached = options.filesCache.lookup(file.path, file.stat);
+    const cached = match.files.get(file);
     if (cached !== undefined && cached.every((id) => repo.index.has(id))) {
       contents.set(file, cached);
-      sizes.set(file, Number(file.stat.size));
-      filesFromCache++;
+      sizes.set(file, file.stat.size);
+      cachedFiles.add(file);
       filesDone++;
-      bytesDone += Number(file.stat.size);
+      bytesDone += file.stat.size;
     } else {
-      jobs.push({ id: jobFiles.length, path: file.path, sizeBytes: Number(file.stat.size) });
+      jobs.push({ id: jobFiles.length, path: file.path, sizeBytes: file.stat.size });
       jobFiles.push(file);
     }
   }
+  const filesFromCache = cachedFiles.size;
+  const reusedTrees = reusableTrees(walk.root, match, cachedFiles, repo.index);
   progress();
 
   const uploader = new PackUploader(repo, {
     nowMs: () => options.clock.nowMs(),
     ...(options.putOptions === undefined ? {} : { putOptions: options.putOptions }),
   });
-  const trees = new TreeBuilder(repo, uploader, contents, sizes);
+  const trees = new TreeBuilder(repo, uploader, contents, sizes, reusedTrees);
   if (jobs.length > 0) {
     const known = SharedBlobIdSet.build(repo.index.blobIds(), repo.index.blobCount);
     const pool = runArchivePool(orderForBalance(jobs), {
@@ -114,7 +120,7 @@ export async function archive(repo: Repository, walk: WalkResult, options: Archi
       onResult: (result) => {
         const file = jobFiles[result.id] as SourceFile;
         filesDone++;
-        bytesDone += Number(file.stat.size);
+        bytesDone += file.stat.size;
         if (result.error !== undefined) {
           warnings.push({ path: file.path, message: `not backed up: ${result.error}` });
         } else {
@@ -159,15 +165,20 @@ export async function archive(repo: Repository, walk: WalkResult, options: Archi
       filesFromCache,
     },
     saveFilesCache: async (pointId) => {
-      // Nothing read and nothing gone: the cache already says exactly this.
-      if (filesFromCache === committedFiles.length && options.filesCache.size === committedFiles.length) return;
-      await FilesCache.save(
-        options.filesCache,
-        pointId,
-        committedFiles
-          .filter((f) => !isRacy(f.stat, startedAtNs))
-          .map((f) => ({ path: f.path, stat: f.stat, content: contents.get(f) ?? [] })),
-      );
+      const { entries, unchanged } = cacheEntries(walk.root, {
+        contents,
+        treeIdOf: (dir) => trees.treeIdOf(dir),
+        hit: (entry) =>
+          entry.kind === 'dir'
+            ? reusedTrees.has(entry)
+            : entry.kind === 'file'
+              ? cachedFiles.has(entry)
+              : match.leaves.has(entry),
+        isRacy: (stat) => isRacy(stat, startedAtNs),
+      });
+      // Everything was a hit and nothing is gone: the cache already says exactly this.
+      if (unchanged && entries.length === options.filesCache.size) return;
+      await FilesCache.save(options.filesCache, pointId, entries);
     },
   };
 }
@@ -178,8 +189,77 @@ function orderForBalance(jobs: PoolJob[]): PoolJob[] {
   return [...big, ...jobs.filter((j) => j.sizeBytes < 8 * 1024 * 1024)];
 }
 
+/**
+ * The directories whose cached tree can stand: the cache matched them, every file below them came
+ * from the cache (its blobs are in the vault), and the tree itself is still in the vault's index.
+ */
+function reusableTrees(
+  root: SourceDir,
+  match: CacheMatch,
+  cachedFiles: ReadonlySet<SourceFile>,
+  index: BlobIndex,
+): Map<SourceDir, BlobId> {
+  const reusable = new Map<SourceDir, BlobId>();
+  const visit = (dir: SourceDir): boolean => {
+    let below = true;
+    for (const child of dir.children) {
+      if (child.kind === 'dir') below = visit(child) && below;
+      else if (child.kind === 'file' && !cachedFiles.has(child)) below = false;
+    }
+    const tree = match.trees.get(dir);
+    if (!below || tree === undefined || !index.has(tree)) return false;
+    reusable.set(dir, tree);
+    return true;
+  };
+  visit(root);
+  return reusable;
+}
+
+interface CacheEntrySources {
+  readonly contents: ReadonlyMap<SourceFile, readonly BlobId[]>;
+  readonly treeIdOf: (dir: SourceDir) => BlobId | undefined;
+  /** Whether the entry came from the cache unchanged. */
+  readonly hit: (entry: SourceEntry) => boolean;
+  readonly isRacy: (stat: EntryStat) => boolean;
+}
+
+/**
+ * The cache entries of a committed backup: every stored file, symlink and FIFO whose facts are not
+ * racy, and every complete directory whose entries were all recorded (so that a later match of the
+ * directory proves its whole tree). `unchanged`: each of them was a cache hit.
+ */
+function cacheEntries(root: SourceDir, from: CacheEntrySources): { entries: CacheEntry[]; unchanged: boolean } {
+  const entries: CacheEntry[] = [];
+  let unchanged = true;
+  const record = (entry: CacheEntry, hit: boolean): void => {
+    entries.push(entry);
+    if (!hit) unchanged = false;
+  };
+  const visit = (dir: SourceDir): boolean => {
+    let whole = dir.complete;
+    for (const child of dir.children) {
+      if (child.kind === 'dir') {
+        whole = visit(child) && whole;
+        continue;
+      }
+      const content = child.kind === 'file' ? from.contents.get(child) : [];
+      if (content === undefined || from.isRacy(child.stat)) {
+        whole = false;
+        continue;
+      }
+      record({ path: child.path, kind: child.kind, stat: child.stat, ids: content }, from.hit(child));
+    }
+    const tree = from.treeIdOf(dir);
+    if (!whole || tree === undefined || from.isRacy(dir.stat)) return false;
+    record({ path: dir.path, kind: 'dir', stat: dir.stat, ids: [tree] }, from.hit(dir));
+    return true;
+  };
+  visit(root);
+  return { entries, unchanged };
+}
+
 /** A file changed within the racy window may change again within the same timestamp tick. */
-function isRacy(stat: BigIntStats, startedAtNs: bigint): boolean {
+function isRacy(stat: EntryStat, startedAtNs: bigint): boolean {
   return stat.mtimeNs > startedAtNs - RACY_WINDOW_NS || stat.ctimeNs > startedAtNs - RACY_WINDOW_NS;
 }
 

@@ -1,25 +1,41 @@
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import type { BigIntStats } from 'node:fs';
 import type { BlobId, PointId, VaultId } from '../core/ids.js';
+import type { EntryStat } from './source-tree.js';
+
+/** What a cache line describes: a file (with its content), a directory (with its tree), a symlink or a FIFO. */
+export type CachedKind = 'file' | 'dir' | 'symlink' | 'fifo';
+
+const KIND_CODES: Readonly<Record<CachedKind, string>> = { file: 'f', dir: 'd', symlink: 'l', fifo: 'p' };
+
+/** One entry to record: `ids` is the content's blob ids for a file, the tree id for a directory, else none. */
+export interface CacheEntry {
+  readonly path: string;
+  readonly kind: CachedKind;
+  readonly stat: EntryStat;
+  readonly ids: readonly BlobId[];
+}
 
 /**
- * The files cache (borg's idea): for each file of an item's last committed backup, the lstat facts
- * that prove it unchanged (size, mtime, ctime, inode) and the blob ids of its content. A file whose
- * facts all match is not read again. It lives on the backed-up host, outside the vault, and holds no
- * file content; losing it only costs a re-read. It is written only after a point is committed.
+ * The files cache (borg's idea, extended to directories): for each entry of an item's last committed
+ * backup, the lstat facts that prove it unchanged (size, mtime, ctime, inode) and what it was stored
+ * as — a file's content blob ids, a directory's tree id. A file whose facts match is not read again;
+ * a directory whose facts match, with every entry in it unchanged, reuses its tree without encoding
+ * it again (see cache-match.ts). The cache lives on the backed-up host, outside the vault, holds no
+ * file content, and is written only after a point is committed; losing it only costs a re-read.
  *
- * Format (one text file per vault and item): a first line `amber-files-cache 2 <pointId>`, then one
- * line per file: JSON-quoted path, size, mtimeNs, ctimeNs, inode and the concatenated hex blob ids,
- * separated by tabs. Lines are split only when looked up, so loading 100k entries costs little.
+ * Format (one text file per vault and item): a first line `amber-files-cache 3 <pointId>`, then one
+ * line per entry, fields separated by tabs: the JSON-quoted path, the kind (f, d, l or p), size,
+ * mtimeNs, ctimeNs, inode and the concatenated hex blob ids. Lines are split only when looked up,
+ * so loading 100k entries costs little. A cache of another version is ignored (read as empty).
  */
-const MAGIC = 'amber-files-cache 2';
+const MAGIC = 'amber-files-cache 3';
 const ID_HEX = 64;
 
 export class FilesCache {
   readonly #file: string;
-  /** JSON-quoted path → the rest of its line. */
+  /** Path → the rest of its line, from the kind on. */
   readonly #lines: Map<string, string>;
 
   private constructor(file: string, lines: Map<string, string>) {
@@ -35,11 +51,11 @@ export class FilesCache {
     try {
       const text = await readFile(file, 'utf8');
       const all = text.split('\n');
-      if (all[0]?.startsWith(MAGIC)) {
+      if (all[0]?.startsWith(`${MAGIC} `)) {
         for (let i = 1; i < all.length; i++) {
           const line = all[i] as string;
           const tab = line.indexOf('\t');
-          if (tab > 0) lines.set(line.slice(0, tab), line.slice(tab + 1));
+          if (tab > 1) lines.set(unquote(line.slice(0, tab)), line.slice(tab + 1));
         }
       }
     } catch {
@@ -52,34 +68,26 @@ export class FilesCache {
     return this.#lines.size;
   }
 
-  /** The cached content of the file when its lstat facts match exactly, else undefined. */
-  lookup(filePath: string, stat: BigIntStats): readonly BlobId[] | undefined {
-    const rest = this.#lines.get(JSON.stringify(filePath));
+  /**
+   * What the entry was stored as (blob ids, possibly none) when its kind and lstat facts match the
+   * cache exactly; undefined otherwise.
+   */
+  lookup(entryPath: string, kind: CachedKind, stat: EntryStat): readonly BlobId[] | undefined {
+    const rest = this.#lines.get(entryPath);
     if (rest === undefined) return undefined;
-    const [size, mtimeNs, ctimeNs, ino, ids = ''] = rest.split('\t');
-    const same =
-      size === String(stat.size) &&
-      mtimeNs === String(stat.mtimeNs) &&
-      ctimeNs === String(stat.ctimeNs) &&
-      ino === String(stat.ino) &&
-      ids.length % ID_HEX === 0;
-    if (!same) return undefined;
-    const content: BlobId[] = [];
-    for (let i = 0; i < ids.length; i += ID_HEX) content.push(ids.slice(i, i + ID_HEX) as BlobId);
-    return content;
+    const facts = factsOf(kind, stat);
+    if (!rest.startsWith(facts)) return undefined;
+    const idsLength = rest.length - facts.length;
+    if (idsLength % ID_HEX !== 0) return undefined;
+    const ids: BlobId[] = [];
+    for (let i = facts.length; i < rest.length; i += ID_HEX) ids.push(rest.slice(i, i + ID_HEX) as BlobId);
+    return ids;
   }
 
-  /** Replaces the cache with the files of a committed point, atomically (temp + fsync + rename). */
-  static async save(
-    previous: FilesCache,
-    pointId: PointId,
-    files: Iterable<{ path: string; stat: BigIntStats; content: readonly BlobId[] }>,
-  ): Promise<void> {
+  /** Replaces the cache with the entries of a committed point, atomically (temp + fsync + rename). */
+  static async save(previous: FilesCache, pointId: PointId, entries: Iterable<CacheEntry>): Promise<void> {
     const out: string[] = [`${MAGIC} ${pointId}`];
-    for (const f of files) {
-      const s = f.stat;
-      out.push(`${JSON.stringify(f.path)}\t${s.size}\t${s.mtimeNs}\t${s.ctimeNs}\t${s.ino}\t${f.content.join('')}`);
-    }
+    for (const e of entries) out.push(`${JSON.stringify(e.path)}\t${factsOf(e.kind, e.stat)}${e.ids.join('')}`);
     await mkdir(path.dirname(previous.#file), { recursive: true, mode: 0o700 });
     const tmp = `${previous.#file}.${randomBytes(6).toString('hex')}.tmp`;
     const handle = await open(tmp, 'wx', 0o600);
@@ -91,4 +99,14 @@ export class FilesCache {
     }
     await rename(tmp, previous.#file);
   }
+}
+
+/** The fields of a line between the path and the ids, each followed by a tab. */
+function factsOf(kind: CachedKind, stat: EntryStat): string {
+  return `${KIND_CODES[kind]}\t${stat.size}\t${stat.mtimeNs}\t${stat.ctimeNs}\t${stat.ino}\t`;
+}
+
+/** A JSON-quoted path; most have nothing escaped and need no parsing. */
+function unquote(quoted: string): string {
+  return quoted.includes('\\') ? (JSON.parse(quoted) as string) : quoted.slice(1, -1);
 }

@@ -1,18 +1,39 @@
-import type { BigIntStats } from 'node:fs';
-
-/** What the walker found on disk: the source as a tree, with each entry's lstat. */
+/** What the walker found on disk: the source as a tree, with each entry's lstat facts. */
 export type SourceEntry = SourceDir | SourceFile | SourceSymlink | SourceFifo;
+
+/**
+ * The lstat facts a backup keeps of an entry. The walker copies them out of Node's BigIntStats at
+ * once, so that object (18 bigints and 4 Dates) dies young instead of living through the backup.
+ */
+export interface EntryStat {
+  /** The whole st_mode (type and permission bits). */
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly size: number;
+  readonly nlink: number;
+  readonly dev: bigint;
+  readonly ino: bigint;
+  readonly mtimeNs: bigint;
+  readonly ctimeNs: bigint;
+}
 
 interface SourceCommon {
   readonly name: string;
   /** Absolute path on disk. */
   readonly path: string;
-  readonly stat: BigIntStats;
+  readonly stat: EntryStat;
 }
 
 export interface SourceDir extends SourceCommon {
   readonly kind: 'dir';
   readonly children: SourceEntry[];
+  /**
+   * True when the walk listed this directory whole: every entry read (a skipped device file is not
+   * a gap). False for the ancestors of a source path (they hold only the way to it) and when a
+   * directory or one of its entries could not be read. Only complete directories can reuse a tree.
+   */
+  complete: boolean;
 }
 
 export interface SourceFile extends SourceCommon {

@@ -1,4 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { AmberError } from '../core/errors.js';
 import type { BlobId } from '../core/ids.js';
 import { computeBlobId } from '../format/blob-id.js';
 import { PACK_TARGET_BYTES, PackWriter } from '../format/pack.js';
@@ -17,6 +18,7 @@ export class TreeBuilder {
   readonly #uploader: PackUploader;
   readonly #contents: ReadonlyMap<SourceFile, readonly BlobId[]>;
   readonly #sizes: ReadonlyMap<SourceFile, number>;
+  readonly #reusable: ReadonlyMap<SourceDir, BlobId>;
   #pack: PackWriter;
   readonly #built = new Map<SourceDir, BlobId>();
 
@@ -25,11 +27,14 @@ export class TreeBuilder {
     uploader: PackUploader,
     contents: ReadonlyMap<SourceFile, readonly BlobId[]>,
     sizes: ReadonlyMap<SourceFile, number>,
+    /** Directories whose tree is known unchanged and stored (the files cache, checked against the index). */
+    reusable: ReadonlyMap<SourceDir, BlobId> = new Map(),
   ) {
     this.#repo = repo;
     this.#uploader = uploader;
     this.#contents = contents;
     this.#sizes = sizes;
+    this.#reusable = reusable;
     this.#pack = new PackWriter(repo.keys);
   }
 
@@ -65,6 +70,11 @@ export class TreeBuilder {
   async build(dir: SourceDir): Promise<BlobId> {
     const done = this.#built.get(dir);
     if (done !== undefined) return done;
+    const reused = this.#reusable.get(dir);
+    if (reused !== undefined) {
+      this.#reuse(dir, reused);
+      return reused;
+    }
     const nodes: TreeNode[] = [];
     for (const entry of dir.children) {
       const node = entry.kind === 'dir' ? this.#dirNode(entry, await this.build(entry)) : this.#leafNode(entry);
@@ -79,6 +89,25 @@ export class TreeBuilder {
     this.treeIds.add(id);
     this.#built.set(dir, id);
     return id;
+  }
+
+  /** The tree id of a directory built (or reused) by this builder. */
+  treeIdOf(dir: SourceDir): BlobId | undefined {
+    return this.#built.get(dir);
+  }
+
+  /** Takes a reusable tree and, below it, every subtree (all reusable too) as built. */
+  #reuse(dir: SourceDir, id: BlobId): void {
+    this.treeIds.add(id);
+    this.#built.set(dir, id);
+    for (const child of dir.children) {
+      if (child.kind !== 'dir') continue;
+      const childId = this.#reusable.get(child);
+      if (childId === undefined) {
+        throw new AmberError('INTERNAL', `The reused tree of ${dir.path} has a subtree that is not reusable.`);
+      }
+      this.#reuse(child, childId);
+    }
   }
 
   async flush(): Promise<void> {
@@ -98,7 +127,7 @@ export class TreeBuilder {
         const content = this.#contents.get(entry);
         if (content === undefined) return undefined; // unreadable: reported as a warning
         const base = { type: 'file' as const, ...common(entry), size: this.#sizes.get(entry) ?? 0, content };
-        return entry.stat.nlink > 1n ? { ...base, hardlinkKey: `${entry.stat.dev}:${entry.stat.ino}` } : base;
+        return entry.stat.nlink > 1 ? { ...base, hardlinkKey: `${entry.stat.dev}:${entry.stat.ino}` } : base;
       }
       case 'symlink':
         return { type: 'symlink', ...common(entry), target: entry.target };
@@ -111,9 +140,9 @@ export class TreeBuilder {
 function common(entry: SourceEntry): { name: string; mode: number; uid: number; gid: number; mtimeNs: string } {
   return {
     name: entry.name,
-    mode: Number(entry.stat.mode) & 0o7777,
-    uid: Number(entry.stat.uid),
-    gid: Number(entry.stat.gid),
+    mode: entry.stat.mode & 0o7777,
+    uid: entry.stat.uid,
+    gid: entry.stat.gid,
     mtimeNs: String(entry.stat.mtimeNs),
   };
 }

@@ -2,7 +2,7 @@ import { lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs'
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { AmberError } from '../core/errors.js';
-import type { SourceDir, SourceEntry, SourceFile, WalkResult, WalkWarning } from './source-tree.js';
+import type { EntryStat, SourceDir, SourceEntry, SourceFile, WalkResult, WalkWarning } from './source-tree.js';
 
 /**
  * Walks the given absolute source paths with lstat (symlinks are recorded, never followed) and
@@ -16,7 +16,14 @@ import type { SourceDir, SourceEntry, SourceFile, WalkResult, WalkWarning } from
  */
 export async function walkSources(sourcePaths: readonly string[]): Promise<WalkResult> {
   const state: WalkState = { files: [], dirCount: 0, totalBytes: 0, warnings: [] };
-  const root: SourceDir = { kind: 'dir', name: '', path: '/', stat: lstatSync('/', { bigint: true }), children: [] };
+  const root: SourceDir = {
+    kind: 'dir',
+    name: '',
+    path: '/',
+    stat: entryStat(lstatSync('/', { bigint: true })),
+    children: [],
+    complete: false,
+  };
   for (const sourcePath of normalizeSources(sourcePaths)) {
     const stat = lstatSource(sourcePath);
     const parent = ensureAncestors(root, sourcePath);
@@ -65,8 +72,9 @@ function ensureAncestors(root: SourceDir, sourcePath: string): SourceDir {
       kind: 'dir',
       name,
       path: dirPath,
-      stat: lstatSync(dirPath, { bigint: true }),
+      stat: entryStat(lstatSync(dirPath, { bigint: true })),
       children: [],
+      complete: false,
     };
     dir.children.push(child);
     dir = child;
@@ -80,40 +88,64 @@ async function visit(
   stat: BigIntStats,
   state: WalkState,
 ): Promise<SourceEntry | undefined> {
-  return stat.isDirectory() ? visitDir(fullPath, name, stat, state) : visitLeaf(fullPath, name, stat, state);
+  return stat.isDirectory()
+    ? visitDir(fullPath, name, entryStat(stat), state)
+    : (visitLeaf(fullPath, name, stat, state) ?? undefined);
 }
 
-function visitLeaf(fullPath: string, name: string, stat: BigIntStats, state: WalkState): SourceEntry | undefined {
+/** Copies what a backup needs out of Node's stat object (see EntryStat). */
+export function entryStat(stat: BigIntStats): EntryStat {
+  return {
+    mode: Number(stat.mode),
+    uid: Number(stat.uid),
+    gid: Number(stat.gid),
+    size: Number(stat.size),
+    nlink: Number(stat.nlink),
+    dev: stat.dev,
+    ino: stat.ino,
+    mtimeNs: stat.mtimeNs,
+    ctimeNs: stat.ctimeNs,
+  };
+}
+
+/** A file, symlink or FIFO; `null` when it could not be read (a gap), undefined when skipped by rule. */
+function visitLeaf(
+  fullPath: string,
+  name: string,
+  stat: BigIntStats,
+  state: WalkState,
+): SourceEntry | null | undefined {
   if (stat.isFile()) {
-    const file: SourceFile = { kind: 'file', name, path: fullPath, stat };
+    const file: SourceFile = { kind: 'file', name, path: fullPath, stat: entryStat(stat) };
     state.files.push(file);
     state.totalBytes += Number(stat.size);
     return file;
   }
   if (stat.isSymbolicLink()) {
     try {
-      return { kind: 'symlink', name, path: fullPath, stat, target: readlinkSync(fullPath) };
+      return { kind: 'symlink', name, path: fullPath, stat: entryStat(stat), target: readlinkSync(fullPath) };
     } catch (error) {
       state.warnings.push({ path: fullPath, message: `cannot read link: ${(error as Error).message}` });
-      return undefined;
+      return null;
     }
   }
-  if (stat.isFIFO()) return { kind: 'fifo', name, path: fullPath, stat };
+  if (stat.isFIFO()) return { kind: 'fifo', name, path: fullPath, stat: entryStat(stat) };
   if (!stat.isSocket()) state.warnings.push({ path: fullPath, message: 'device files are not backed up' });
   return undefined;
 }
 
-async function visitDir(fullPath: string, name: string, stat: BigIntStats, state: WalkState): Promise<SourceDir> {
+async function visitDir(fullPath: string, name: string, stat: EntryStat, state: WalkState): Promise<SourceDir> {
   state.dirCount++;
-  const dir: SourceDir = { kind: 'dir', name, path: fullPath, stat, children: [] };
+  const dir: SourceDir = { kind: 'dir', name, path: fullPath, stat, children: [], complete: true };
   let names: string[];
   try {
     names = readdirSync(fullPath);
   } catch (error) {
     state.warnings.push({ path: fullPath, message: `cannot read directory: ${(error as Error).message}` });
+    dir.complete = false;
     return dir;
   }
-  const subdirs: [string, string, BigIntStats][] = [];
+  const subdirs: [string, string, EntryStat][] = [];
   for (const childName of names) {
     const childPath = fullPath === '/' ? `/${childName}` : `${fullPath}/${childName}`;
     let childStat: BigIntStats;
@@ -121,12 +153,14 @@ async function visitDir(fullPath: string, name: string, stat: BigIntStats, state
       childStat = lstatSync(childPath, { bigint: true });
     } catch (error) {
       state.warnings.push({ path: childPath, message: `vanished or unreadable: ${(error as Error).message}` });
+      dir.complete = false;
       continue;
     }
-    if (childStat.isDirectory()) subdirs.push([childPath, childName, childStat]);
+    if (childStat.isDirectory()) subdirs.push([childPath, childName, entryStat(childStat)]);
     else {
       const child = visitLeaf(childPath, childName, childStat, state);
-      if (child !== undefined) dir.children.push(child);
+      if (child === null) dir.complete = false;
+      else if (child !== undefined) dir.children.push(child);
     }
   }
   await yieldToEventLoop();

@@ -11,6 +11,7 @@ import type { KdfCost } from '../format/key-envelope.js';
 import type { VaultHeader } from '../format/vault-header.js';
 import type { ListedObject, ObjectInfo, ObjectStore, ProbeReport } from '../storage/object-store.js';
 import { archive, type ArchiveProgress } from '../engine/archiver.js';
+import { matchFilesCache } from '../engine/cache-match.js';
 import { FilesCache } from '../engine/files-cache.js';
 import { Repository } from '../engine/repository.js';
 import { restorePoint, type RestoreProgress } from '../engine/restorer.js';
@@ -157,11 +158,15 @@ export class EmbeddedVault implements VaultService {
     const repoPromise = this.#currentIndex();
     const cachePromise = FilesCache.load(this.#options.cacheDir, this.#header.vaultId, request.item);
     const paths = request.paths.length > 0 ? request.paths : await this.#itemPaths(request.item);
-    const [repo, filesCache, walk] = await Promise.all([repoPromise, cachePromise, walkSources(paths)]);
+    repoPromise.catch(() => undefined); // awaited below; a failure must not surface as unhandled first
+    const [filesCache, walk] = await Promise.all([cachePromise, walkSources(paths)]);
+    const cacheMatch = matchFilesCache(walk, filesCache); // on this thread, while the KDF runs on the pool
+    const repo = await repoPromise;
     const session = await this.#openSession(request);
     const result = await archive(repo, walk, {
       clock: this.#options.clock,
       filesCache,
+      cacheMatch,
       ...(session.putOptions === undefined ? {} : { putOptions: session.putOptions }),
       ...(this.#options.workerCount === undefined ? {} : { workerCount: this.#options.workerCount }),
       ...(onProgress === undefined ? {} : { onProgress }),
