@@ -105,6 +105,8 @@ export async function archive(repo: Repository, walk: WalkResult, options: Archi
   });
   const trees = new TreeBuilder(repo, uploader, contents, sizes, reusedTrees);
   if (jobs.length > 0) {
+    // While the workers read, the main thread builds the trees of directories with nothing (left) to read.
+    const ahead = trees.buildAhead(walk.root, new Set(jobFiles));
     const known = SharedBlobIdSet.build(repo.index.blobIds(), repo.index.blobCount);
     const pool = runArchivePool(orderForBalance(jobs), {
       workerCount: options.workerCount ?? os.availableParallelism(),
@@ -127,12 +129,11 @@ export async function archive(repo: Repository, walk: WalkResult, options: Archi
           contents.set(file, result.content as BlobId[]);
           sizes.set(file, result.sizeBytes);
         }
+        ahead.fileDone(file);
         progress();
       },
     });
-    // While the workers read, the main thread builds the trees of directories with nothing to read.
-    const prebuilt = trees.prebuild(walk.root, new Set(jobFiles));
-    await Promise.all([pool, prebuilt]);
+    await Promise.all([pool, ahead.settled()]);
   }
 
   const root = await trees.build(walk.root);
@@ -231,9 +232,9 @@ interface CacheEntrySources {
 function cacheEntries(root: SourceDir, from: CacheEntrySources): { entries: CacheEntry[]; unchanged: boolean } {
   const entries: CacheEntry[] = [];
   let unchanged = true;
-  const record = (entry: CacheEntry, hit: boolean): void => {
+  const record = (entry: CacheEntry): void => {
     entries.push(entry);
-    if (!hit) unchanged = false;
+    if (!entry.hit) unchanged = false;
   };
   const visit = (dir: SourceDir): boolean => {
     let whole = dir.complete;
@@ -247,11 +248,11 @@ function cacheEntries(root: SourceDir, from: CacheEntrySources): { entries: Cach
         whole = false;
         continue;
       }
-      record({ path: child.path, kind: child.kind, stat: child.stat, ids: content }, from.hit(child));
+      record({ path: child.path, kind: child.kind, stat: child.stat, ids: content, hit: from.hit(child) });
     }
     const tree = from.treeIdOf(dir);
     if (!whole || tree === undefined || from.isRacy(dir.stat)) return false;
-    record({ path: dir.path, kind: 'dir', stat: dir.stat, ids: [tree] }, from.hit(dir));
+    record({ path: dir.path, kind: 'dir', stat: dir.stat, ids: [tree], hit: from.hit(dir) });
     return true;
   };
   visit(root);

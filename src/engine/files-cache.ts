@@ -15,6 +15,8 @@ export interface CacheEntry {
   readonly kind: CachedKind;
   readonly stat: EntryStat;
   readonly ids: readonly BlobId[];
+  /** The entry matched the previous cache as it is: its line is written again unchanged. */
+  readonly hit: boolean;
 }
 
 /**
@@ -35,7 +37,7 @@ const ID_HEX = 64;
 
 export class FilesCache {
   readonly #file: string;
-  /** Path → the rest of its line, from the kind on. */
+  /** Path → its whole line. */
   readonly #lines: Map<string, string>;
 
   private constructor(file: string, lines: Map<string, string>) {
@@ -55,7 +57,7 @@ export class FilesCache {
         for (let i = 1; i < all.length; i++) {
           const line = all[i] as string;
           const tab = line.indexOf('\t');
-          if (tab > 1) lines.set(unquote(line.slice(0, tab)), line.slice(tab + 1));
+          if (tab > 1) lines.set(unquote(line.slice(0, tab)), line);
         }
       }
     } catch {
@@ -73,21 +75,25 @@ export class FilesCache {
    * cache exactly; undefined otherwise.
    */
   lookup(entryPath: string, kind: CachedKind, stat: EntryStat): readonly BlobId[] | undefined {
-    const rest = this.#lines.get(entryPath);
-    if (rest === undefined) return undefined;
+    const line = this.#lines.get(entryPath);
+    if (line === undefined) return undefined;
     const facts = factsOf(kind, stat);
-    if (!rest.startsWith(facts)) return undefined;
-    const idsLength = rest.length - facts.length;
-    if (idsLength % ID_HEX !== 0) return undefined;
+    const factsAt = line.indexOf('\t') + 1;
+    if (!line.startsWith(facts, factsAt)) return undefined;
+    const idsAt = factsAt + facts.length;
+    if ((line.length - idsAt) % ID_HEX !== 0) return undefined;
     const ids: BlobId[] = [];
-    for (let i = facts.length; i < rest.length; i += ID_HEX) ids.push(rest.slice(i, i + ID_HEX) as BlobId);
+    for (let i = idsAt; i < line.length; i += ID_HEX) ids.push(line.slice(i, i + ID_HEX) as BlobId);
     return ids;
   }
 
   /** Replaces the cache with the entries of a committed point, atomically (temp + fsync + rename). */
   static async save(previous: FilesCache, pointId: PointId, entries: Iterable<CacheEntry>): Promise<void> {
     const out: string[] = [`${MAGIC} ${pointId}`];
-    for (const e of entries) out.push(`${JSON.stringify(e.path)}\t${factsOf(e.kind, e.stat)}${e.ids.join('')}`);
+    for (const e of entries) {
+      const line = e.hit ? previous.#lines.get(e.path) : undefined;
+      out.push(line ?? `${JSON.stringify(e.path)}\t${factsOf(e.kind, e.stat)}${e.ids.join('')}`);
+    }
     await mkdir(path.dirname(previous.#file), { recursive: true, mode: 0o700 });
     const tmp = `${previous.#file}.${randomBytes(6).toString('hex')}.tmp`;
     const handle = await open(tmp, 'wx', 0o600);

@@ -1,5 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { AmberError } from '../core/errors.js';
+import { AmberError, asError } from '../core/errors.js';
 import type { BlobId } from '../core/ids.js';
 import { computeBlobId } from '../format/blob-id.js';
 import { PACK_TARGET_BYTES, PackWriter } from '../format/pack.js';
@@ -7,6 +7,14 @@ import { encodeTree, type TreeNode } from '../format/tree.js';
 import type { PackUploader } from './pack-uploader.js';
 import type { Repository } from './repository.js';
 import type { SourceDir, SourceEntry, SourceFile } from './source-tree.js';
+
+/** Trees built while the workers read (TreeBuilder.buildAhead). */
+export interface TreesAhead {
+  /** A pending file is done (its content, or its failure, is recorded). */
+  readonly fileDone: (file: SourceFile) => void;
+  /** Resolves when every build started so far is done; rejects with the first failure. */
+  readonly settled: () => Promise<void>;
+}
 
 /**
  * Builds the directory trees of a backup bottom-up and stores each tree blob the vault does not
@@ -39,31 +47,60 @@ export class TreeBuilder {
   }
 
   /**
-   * Builds, ahead of time, every subtree that contains none of the `pending` files (those still
-   * being read), yielding to the event loop now and then so pack uploads keep flowing. `build`
-   * later reuses these results.
+   * Builds trees while workers still read the `pending` files: at once every subtree with none of
+   * them, then each directory as soon as the last pending file below it is done (`fileDone`, called
+   * after its content is known). Builds run one at a time and yield to the event loop between
+   * directories, so pack uploads keep flowing; `build` later reuses their results.
    */
-  async prebuild(dir: SourceDir, pending: ReadonlySet<SourceFile>): Promise<void> {
-    const dirty = new Set<SourceDir>();
-    const markDirty = (d: SourceDir): boolean => {
-      let isDirty = false;
-      for (const child of d.children) {
-        if (child.kind === 'dir') isDirty = markDirty(child) || isDirty;
-        else if (child.kind === 'file' && pending.has(child)) isDirty = true;
+  buildAhead(root: SourceDir, pending: ReadonlySet<SourceFile>): TreesAhead {
+    const remaining = new Map<SourceDir, number>();
+    const parentOf = new Map<SourceEntry, SourceDir>();
+    const count = (dir: SourceDir): number => {
+      let below = 0;
+      for (const child of dir.children) {
+        if (child.kind === 'dir') {
+          parentOf.set(child, dir);
+          below += count(child);
+        } else if (child.kind === 'file' && pending.has(child)) {
+          parentOf.set(child, dir);
+          below++;
+        }
       }
-      if (isDirty) dirty.add(d);
-      return isDirty;
+      remaining.set(dir, below);
+      return below;
     };
-    markDirty(dir);
-    const visit = async (d: SourceDir): Promise<void> => {
-      if (!dirty.has(d)) {
-        await this.build(d);
-        await yieldToEventLoop();
-        return;
-      }
-      for (const child of d.children) if (child.kind === 'dir') await visit(child);
+    count(root);
+    let chain = Promise.resolve();
+    let failure: unknown;
+    const enqueue = (dir: SourceDir): void => {
+      chain = chain.then(async () => {
+        if (failure !== undefined) return;
+        try {
+          await this.build(dir);
+          await yieldToEventLoop();
+        } catch (error) {
+          failure = error;
+        }
+      });
     };
-    await visit(dir);
+    const cleanTops = (dir: SourceDir): void => {
+      if (remaining.get(dir) === 0) enqueue(dir);
+      else for (const child of dir.children) if (child.kind === 'dir') cleanTops(child);
+    };
+    cleanTops(root);
+    return {
+      fileDone: (file) => {
+        for (let dir = parentOf.get(file); dir !== undefined; dir = parentOf.get(dir)) {
+          const left = (remaining.get(dir) ?? 0) - 1;
+          remaining.set(dir, left);
+          if (left === 0) enqueue(dir);
+        }
+      },
+      settled: async () => {
+        await chain;
+        if (failure !== undefined) throw asError(failure);
+      },
+    };
   }
 
   /** Stores the tree of `dir` and everything below it; returns the tree's blob id. */
