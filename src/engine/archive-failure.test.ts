@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AmberError, isAmberError } from '../core/errors.js';
 import { FakeClock } from '../core/testing/fake-clock.js';
+import { LocalStore } from '../storage/local-store.js';
 import { MemoryStore } from '../storage/memory-store.js';
 import { archive } from './archiver.js';
 import { FilesCache } from './files-cache.js';
@@ -50,4 +51,29 @@ describe('archive when storage fails part-way', () => {
       });
     });
   }
+
+  it('rejects with a storage error when a worker cannot write its pack, and the next backup works', async () => {
+    const clock = new FakeClock();
+    const vaultDir = await mkdtemp(path.join(os.tmpdir(), 'amber-staging-failure-'));
+    try {
+      const store = await LocalStore.open(vaultDir, clock);
+      const repo = await Repository.create(store, { passphrase: 'pw', clock, kdf: { logN: 10, r: 8, p: 1 } });
+      const staging = store.stagingDir;
+      await rm(staging, { recursive: true }); // as a full or failing disk would: no pack can be written
+      const walk = await walkSources([work]);
+      const filesCache = await FilesCache.load(path.join(vaultDir, 'cache'), repo.vaultId, 'item');
+      await assert.rejects(archive(repo, walk, { clock, filesCache, workerCount: 2 }), (error: unknown) => {
+        assert.ok(isAmberError(error, 'STORAGE_ERROR'), String(error));
+        assert.match((error as Error).message, /Cannot create a pack in .*\.tmp/);
+        return true;
+      });
+      assert.deepEqual(await readdir(path.join(vaultDir, 'packs')).catch(() => []), []);
+      await mkdir(staging);
+      const result = await archive(repo, walk, { clock, filesCache, workerCount: 2 });
+      assert.equal(result.stats.files, 5);
+      assert.deepEqual(await readdir(staging), [], 'every staged pack was linked into place');
+    } finally {
+      await rm(vaultDir, { recursive: true, force: true });
+    }
+  });
 });

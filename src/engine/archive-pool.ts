@@ -1,9 +1,10 @@
+import { rm } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { AmberError, asError } from '../core/errors.js';
 import type { ArchiveWorkerData, FileJob, FileResult, FromWorker, ToWorker } from './archive-protocol.js';
 import type { PackUploader } from './pack-uploader.js';
-import { createPackSlotPool, releasePackSlot } from './pack-slots.js';
-import { PackWriter } from '../format/pack.js';
+import { createStagingTokens, giveBackStagingToken } from './staging-tokens.js';
+import { WORKER_RESOURCE_LIMITS } from './worker-memory.js';
 
 export interface PoolJob extends FileJob {
   readonly sizeBytes: number;
@@ -28,7 +29,7 @@ export async function runArchivePool(
   jobs: readonly PoolJob[],
   options: {
     readonly workerCount: number;
-    readonly workerData: Omit<ArchiveWorkerData, 'packSlots'>;
+    readonly workerData: Omit<ArchiveWorkerData, 'stagingTokens'>;
     readonly uploader: PackUploader;
     readonly onResult: (result: FileResult) => void;
   },
@@ -36,9 +37,8 @@ export async function runArchivePool(
   const batches = toBatches(jobs);
   const count = Math.max(1, Math.min(options.workerCount, batches.length));
   const slots: WorkerSlot[] = [];
-  // Each worker always holds the slot it fills; one more lets a finished pack be stored meanwhile.
-  const packSlots = createPackSlotPool(count + 1, PackWriter.outputBytesFor(options.workerData.packTargetBytes));
-  const slotBuffers = packSlots.buffers.map((sab) => Buffer.from(sab));
+  // Each worker holds the token of the pack it writes; as many more let finished packs be stored meanwhile.
+  const stagingTokens = createStagingTokens(2 * count);
   let nextBatch = 0;
   let failure: unknown;
   // Packs arrive in order on each port; one chain keeps accounting simple and applies backpressure.
@@ -59,26 +59,28 @@ export async function runArchivePool(
     };
     for (let i = 0; i < count; i++) {
       const worker = new Worker(new URL('./archive-worker.js', import.meta.url), {
-        workerData: { ...options.workerData, packSlots } satisfies ArchiveWorkerData,
+        resourceLimits: WORKER_RESOURCE_LIMITS,
+        workerData: { ...options.workerData, stagingTokens } satisfies ArchiveWorkerData,
       });
       const slot: WorkerSlot = { worker, outstanding: 0 };
       slots.push(slot);
       worker.on('error', fail);
       worker.on('message', (message: FromWorker) => {
         if (message.type === 'pack') {
-          const bytes = (slotBuffers[message.slot] as Buffer).subarray(0, message.byteLength);
+          const staged = { file: message.file, byteLength: message.byteLength };
           let released = false;
           const release = (): void => {
             if (released) return;
             released = true;
-            releasePackSlot(packSlots, message.slot);
+            giveBackStagingToken(stagingTokens);
           };
           packChain = packChain
-            .then(() => options.uploader.add(message.packId, bytes, message.entries, release))
+            .then(() => options.uploader.add(message.packId, staged, message.entries, release))
             .catch((error: unknown) => {
-              // Refused before its upload began (an earlier one failed): the slot is free again, or a
+              // Refused before its upload began (an earlier one failed): the token is free again, or a
               // worker waiting for one (e.g. while flushing its last pack) would wait forever.
               release();
+              void rm(staged.file, { force: true });
               fail(error);
             });
         } else if (message.type === 'files') {
@@ -93,7 +95,11 @@ export async function runArchivePool(
         } else if (message.type === 'flushed') {
           void packChain.then(() => slot.flushed?.());
         } else {
-          fail(new AmberError('INTERNAL', `An archive worker failed: ${message.message}`));
+          fail(
+            message.code === 'INTERNAL'
+              ? new AmberError('INTERNAL', `An archive worker failed: ${message.message}`)
+              : new AmberError(message.code, message.message),
+          );
         }
       });
       dispatch(slot);

@@ -1,7 +1,7 @@
 import type { PackEntry } from '../format/pack.js';
 import type { ChunkerParams } from '../format/chunker.js';
 import type { PackId } from '../core/ids.js';
-import type { PackSlotPool } from './pack-slots.js';
+import type { StagingTokens } from './staging-tokens.js';
 
 /** Messages between the archiver (main thread) and its archive workers. */
 export interface ArchiveWorkerData {
@@ -11,8 +11,10 @@ export interface ArchiveWorkerData {
   readonly chunker: ChunkerParams;
   readonly knownBlobs: SharedArrayBuffer;
   readonly packTargetBytes: number;
-  /** The shared pack buffers (engine/pack-slots.ts). */
-  readonly packSlots: PackSlotPool;
+  /** Where workers write their packs as files (the store's staging directory, or a temporary one). */
+  readonly stagingDir: string;
+  /** Bounds the packs staged but not yet stored (engine/staging-tokens.ts). */
+  readonly stagingTokens: StagingTokens;
 }
 
 export interface FileJob {
@@ -34,10 +36,15 @@ export type FromWorker =
   | {
       readonly type: 'pack';
       readonly packId: PackId;
-      /** The pack is the first `byteLength` bytes of this slot of the pool; free the slot once stored. */
-      readonly slot: number;
+      /** The finished pack, a file in the staging directory; its token is given back once it is stored. */
+      readonly file: string;
       readonly byteLength: number;
       readonly entries: readonly PackEntry[];
     }
   | { readonly type: 'flushed' }
-  | { readonly type: 'fatal'; readonly message: string };
+  | {
+      readonly type: 'fatal';
+      /** STORAGE_ERROR when writing a staged pack failed (e.g. the disk is full), else INTERNAL. */
+      readonly code: 'STORAGE_ERROR' | 'INTERNAL';
+      readonly message: string;
+    };

@@ -1,4 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import type { Clock } from '../core/clock.js';
 import type { BlobId, IndexId, PackId, PointId } from '../core/ids.js';
 import { PACK_TARGET_BYTES } from '../format/pack.js';
@@ -104,41 +106,57 @@ export async function archive(repo: Repository, walk: WalkResult, options: Archi
     ...(options.putOptions === undefined ? {} : { putOptions: options.putOptions }),
   });
   const trees = new TreeBuilder(repo, uploader, contents, sizes, reusedTrees);
-  if (jobs.length > 0) {
-    // While the workers read, the main thread builds the trees of directories with nothing (left) to read.
-    const ahead = trees.buildAhead(walk.root, new Set(jobFiles));
-    const known = SharedBlobIdSet.build(repo.index.blobIds(), repo.index.blobCount);
-    const pool = runArchivePool(orderForBalance(jobs), {
-      workerCount: options.workerCount ?? os.availableParallelism(),
-      workerData: {
-        dataKey: repo.keys.dataKey,
-        blobIdKey: repo.keys.blobIdKey,
-        chunkerKey: repo.keys.chunkerKey,
-        chunker: repo.header.chunker,
-        knownBlobs: known.buffer,
-        packTargetBytes: PACK_TARGET_BYTES,
-      },
-      uploader,
-      onResult: (result) => {
-        const file = jobFiles[result.id] as SourceFile;
-        filesDone++;
-        bytesDone += file.stat.size;
-        if (result.error !== undefined) {
-          warnings.push({ path: file.path, message: `not backed up: ${result.error}` });
-        } else {
-          contents.set(file, result.content as BlobId[]);
-          sizes.set(file, result.sizeBytes);
-        }
-        ahead.fileDone(file);
-        progress();
-      },
-    });
-    await Promise.all([pool, ahead.settled()]);
-  }
+  // Workers write packs as files: in the store's own staging directory when it has one (storing a
+  // pack is then a link), else in a temporary directory of this host, removed once all are stored.
+  const ownStaging =
+    jobs.length > 0 && repo.store.stagingDir === undefined
+      ? await mkdtemp(path.join(os.tmpdir(), 'amber-packs-'))
+      : undefined;
+  let root: BlobId;
+  try {
+    if (jobs.length > 0) {
+      // While the workers read, the main thread builds the trees of directories with nothing (left) to read.
+      const ahead = trees.buildAhead(walk.root, new Set(jobFiles));
+      const known = SharedBlobIdSet.build(repo.index.blobIds(), repo.index.blobCount);
+      const pool = runArchivePool(orderForBalance(jobs), {
+        workerCount: options.workerCount ?? os.availableParallelism(),
+        workerData: {
+          dataKey: repo.keys.dataKey,
+          blobIdKey: repo.keys.blobIdKey,
+          chunkerKey: repo.keys.chunkerKey,
+          chunker: repo.header.chunker,
+          knownBlobs: known.buffer,
+          packTargetBytes: PACK_TARGET_BYTES,
+          stagingDir: ownStaging ?? (repo.store.stagingDir as string),
+        },
+        uploader,
+        onResult: (result) => {
+          const file = jobFiles[result.id] as SourceFile;
+          filesDone++;
+          bytesDone += file.stat.size;
+          if (result.error !== undefined) {
+            warnings.push({ path: file.path, message: `not backed up: ${result.error}` });
+          } else {
+            contents.set(file, result.content as BlobId[]);
+            sizes.set(file, result.sizeBytes);
+          }
+          ahead.fileDone(file);
+          progress();
+        },
+      });
+      await Promise.all([pool, ahead.settled()]);
+    }
 
-  const root = await trees.build(walk.root);
-  await trees.flush();
-  await uploader.drain();
+    root = await trees.build(walk.root);
+    await trees.flush();
+    await uploader.drain();
+  } catch (error) {
+    // Let uploads already begun end before the staging directory goes.
+    await uploader.drain().catch(() => undefined);
+    throw error;
+  } finally {
+    if (ownStaging !== undefined) await rm(ownStaging, { recursive: true, force: true });
+  }
 
   const unindexed = uploader.takeUnindexed();
   if (unindexed.length > 0) {

@@ -5,6 +5,12 @@ import type { PackEntry } from '../format/pack.js';
 import type { PutOptions } from '../storage/object-store.js';
 import type { Repository } from './repository.js';
 
+/** A finished pack written to a file by an archive worker. */
+export interface StagedPack {
+  readonly file: string;
+  readonly byteLength: number;
+}
+
 /** Packs stored since the last index segment that make the uploader write one (~1 GiB of packs). */
 export const CHECKPOINT_PACKS = 64;
 
@@ -55,9 +61,18 @@ export class PackUploader {
     return this.#inFlightBytes;
   }
 
-  /** Accepts a pack for upload; `onSettled` runs once its bytes are no longer needed (stored or failed). */
-  async add(packId: PackId, bytes: Uint8Array, entries: readonly PackEntry[], onSettled?: () => void): Promise<void> {
+  /**
+   * Accepts a pack for upload — its bytes, or a file staged in the store's staging directory (taken:
+   * gone once stored or failed); `onSettled` runs once the pack is no longer needed (stored or failed).
+   */
+  async add(
+    packId: PackId,
+    pack: Uint8Array | StagedPack,
+    entries: readonly PackEntry[],
+    onSettled?: () => void,
+  ): Promise<void> {
     this.#throwIfFailed();
+    const bytes = { byteLength: pack.byteLength };
     while (this.#inFlightBytes > 0 && this.#inFlightBytes + bytes.byteLength > this.#maxInFlightBytes) {
       await Promise.race(this.#inFlight);
       this.#throwIfFailed();
@@ -68,8 +83,11 @@ export class PackUploader {
     }
     this.newBlobs += entries.length;
     this.#inFlightBytes += bytes.byteLength;
-    const upload = this.#repo
-      .putPack(packId, bytes, this.#putOptions)
+    const upload = (
+      pack instanceof Uint8Array
+        ? this.#repo.putPack(packId, pack, this.#putOptions)
+        : this.#repo.putPackFile(packId, pack.file, this.#putOptions)
+    )
       .then(() => {
         this.#unindexed.push({ packId, entries });
         if (this.#unindexed.length >= this.#checkpointPacks) this.#writeCheckpoint();

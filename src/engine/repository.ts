@@ -1,3 +1,4 @@
+import { readFile, rm } from 'node:fs/promises';
 import { AmberError, isAmberError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import {
@@ -168,6 +169,20 @@ export class Repository {
 
   async putPack(packId: PackId, bytes: Uint8Array, options?: PutOptions): Promise<void> {
     await putIdempotent(this.store, objectKeys.pack(packId), bytes, options);
+  }
+
+  /** Stores a pack staged as a file (taken: the file is gone afterwards, stored or not). */
+  async putPackFile(packId: PackId, file: string, options?: PutOptions): Promise<void> {
+    const key = objectKeys.pack(packId);
+    const { store } = this;
+    try {
+      if (store.putFile !== undefined) await store.putFile(key, file, options);
+      else await store.put(key, await readFile(file), options);
+    } catch (error) {
+      if (!isAmberError(error, 'ALREADY_EXISTS')) throw error;
+    } finally {
+      if (store.putFile === undefined) await rm(file, { force: true });
+    }
   }
 
   async putIndexSegment(segment: IndexSegment, options?: PutOptions): Promise<IndexId> {

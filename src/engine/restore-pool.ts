@@ -4,9 +4,11 @@ import type { ErrorCode } from '../core/error-catalog.js';
 import { objectKeys } from '../core/ids.js';
 import type { FromRestoreWorker, RestoreFileTask, RestoreWorkerData, ToRestoreWorker } from './restore-protocol.js';
 import type { Repository } from './repository.js';
+import { WORKER_RESOURCE_LIMITS } from './worker-memory.js';
 
 /**
- * Restores files on worker threads; the main thread only serves their reads from storage.
+ * Restores files on worker threads. They read packs themselves when the store keeps them as local
+ * files; otherwise the main thread serves their reads from storage.
  */
 export async function runRestorePool(
   repo: Repository,
@@ -14,17 +16,20 @@ export async function runRestorePool(
   options: { workerCount: number; asRoot: boolean; onProgress: (files: number, bytes: number) => void },
 ): Promise<void> {
   const shares = shareOut(files, Math.max(1, Math.min(options.workerCount, files.length)));
+  const packFiles = localPackFiles(repo, files);
   const workers: Worker[] = [];
   try {
     await Promise.all(
       shares.map(async (share) => {
         const worker = new Worker(new URL('./restore-worker.js', import.meta.url), {
+          resourceLimits: WORKER_RESOURCE_LIMITS,
           workerData: {
             dataKey: repo.keys.dataKey,
             blobIdKey: repo.keys.blobIdKey,
             chunkerKey: repo.keys.chunkerKey,
             files: share,
             asRoot: options.asRoot,
+            ...(packFiles === undefined ? {} : { packFiles }),
           } satisfies RestoreWorkerData,
         });
         workers.push(worker);
@@ -34,6 +39,16 @@ export async function runRestorePool(
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
+}
+
+function localPackFiles(repo: Repository, files: readonly RestoreFileTask[]): Record<string, string> | undefined {
+  const { store } = repo;
+  if (store.localFileOf === undefined) return undefined;
+  const packFiles: Record<string, string> = {};
+  for (const file of files) {
+    for (const { packId } of file.blobs) packFiles[packId] ??= store.localFileOf(objectKeys.pack(packId));
+  }
+  return packFiles;
 }
 
 function serve(repo: Repository, worker: Worker, onProgress: (files: number, bytes: number) => void): Promise<void> {

@@ -1,7 +1,7 @@
 import type { PackId } from '../core/ids.js';
 import type { PackEntry } from '../format/pack.js';
 
-/** Messages between the restorer (main thread, which alone reads storage) and its restore workers. */
+/** Messages between the restorer (main thread, which reads storage) and its restore workers. */
 export interface RestoreFileTask {
   /** Absolute path to create (already checked to lie inside the target). */
   readonly path: string;
@@ -18,6 +18,11 @@ export interface RestoreWorkerData {
   readonly chunkerKey: Uint8Array;
   readonly files: readonly RestoreFileTask[];
   readonly asRoot: boolean;
+  /**
+   * The local file of every pack the files need, when the store keeps packs as local files: the
+   * worker then reads them itself into one reused buffer. Otherwise it asks the main thread.
+   */
+  readonly packFiles?: Readonly<Record<string, string>>;
 }
 
 /** A read of `length` bytes at `offset` of a pack; length -1 means the whole pack. */

@@ -1,12 +1,13 @@
-import { closeSync, constants, fchmodSync, fchownSync, futimesSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fchownSync, futimesSync, openSync, readSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AmberError, isAmberError } from '../core/errors.js';
 import type { ErrorCode } from '../core/error-catalog.js';
-import type { PackId } from '../core/ids.js';
-import { openBlob, type PackEntry } from '../format/pack.js';
+import { objectKeys, type PackId } from '../core/ids.js';
+import { BlobScratch, openBlob, type PackEntry } from '../format/pack.js';
 import type { VaultKeys } from '../format/vault-keys.js';
 import type { FromRestoreWorker, RestoreFileTask, RestoreWorkerData, ToRestoreWorker } from './restore-protocol.js';
 import { secondsOf } from './utimes-seconds.js';
+import { bufferCollector } from './worker-memory.js';
 
 /**
  * A restore worker: writes its share of the files with synchronous calls on one descriptor each,
@@ -27,6 +28,9 @@ const UNIT_MAX_BYTES = 4 * 1024 * 1024;
 const UNIT_MAX_GAP_BYTES = 256 * 1024;
 /** Read units requested ahead of the one being written. */
 const UNITS_AHEAD = 2;
+
+const collected = bufferCollector(4 * 1024 * 1024);
+const scratch = new BlobScratch();
 
 let nextRequestId = 0;
 const pending = new Map<number, { resolve: (b: Buffer) => void; reject: (e: Error) => void }>();
@@ -92,8 +96,8 @@ function load(index: number): Promise<Buffer> | undefined {
   return unit.bytes;
 }
 
-/** The stored bytes of the next blob (blobs are asked for in plan order). */
-async function readStored(entry: PackEntry): Promise<Buffer> {
+/** The stored bytes of the next blob (blobs are asked for in plan order), read through the main thread. */
+async function readStoredRequested(entry: PackEntry): Promise<Buffer> {
   const index = unitOfBlob[blobCursor++] as number;
   for (let ahead = 1; ahead <= UNITS_AHEAD; ahead++) void load(index + ahead)?.catch(() => undefined);
   const unit = units[index] as ReadUnit;
@@ -101,6 +105,51 @@ async function readStored(entry: PackEntry): Promise<Buffer> {
   // Free the unit once its last blob is served.
   if (unitOfBlob[blobCursor] !== index) delete unit.bytes;
   return bytes.subarray(entry.offset - unit.start, entry.offset - unit.start + entry.length);
+}
+
+/** Packs as local files: each unit is read straight into one buffer, reused for the next unit. */
+const local = { unit: -1, bytes: Buffer.alloc(0), packId: '', fd: -1 };
+
+function readUnitLocally(unit: ReadUnit, packFile: string): void {
+  const length = unit.end - unit.start;
+  if (local.bytes.length < length) local.bytes = Buffer.allocUnsafe(Math.max(length, UNIT_MAX_BYTES));
+  if (local.packId !== unit.packId) {
+    if (local.fd >= 0) closeSync(local.fd);
+    local.fd = -1;
+    try {
+      local.fd = openSync(packFile, constants.O_RDONLY);
+    } catch (error) {
+      const key = objectKeys.pack(unit.packId);
+      throw (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? new AmberError('NOT_FOUND', `The object ${key} does not exist in storage.`, { details: { key } })
+        : new AmberError('STORAGE_ERROR', `Cannot read ${key}: ${(error as Error).message}.`, { details: { key } });
+    }
+    local.packId = unit.packId;
+  }
+  for (let filled = 0; filled < length;) {
+    const n = readSync(local.fd, local.bytes, filled, length - filled, unit.start + filled);
+    if (n === 0) {
+      const key = objectKeys.pack(unit.packId);
+      throw new AmberError('STORAGE_ERROR', `The object ${key} ended early while reading a range.`, {
+        details: { key },
+      });
+    }
+    filled += n;
+  }
+}
+
+function readStoredLocally(entry: PackEntry, packFiles: Readonly<Record<string, string>>): Buffer {
+  const index = unitOfBlob[blobCursor++] as number;
+  const unit = units[index] as ReadUnit;
+  if (local.unit !== index) {
+    readUnitLocally(unit, packFiles[unit.packId] as string);
+    local.unit = index;
+  }
+  return local.bytes.subarray(entry.offset - unit.start, entry.offset - unit.start + entry.length);
+}
+
+function readStored(entry: PackEntry): Buffer | Promise<Buffer> {
+  return data.packFiles === undefined ? readStoredRequested(entry) : readStoredLocally(entry, data.packFiles);
 }
 
 async function restoreFile(file: RestoreFileTask): Promise<number> {
@@ -112,9 +161,10 @@ async function restoreFile(file: RestoreFileTask): Promise<number> {
   let written = 0;
   try {
     for (const { packId, entry } of file.blobs) {
-      const plain = openBlob(keys, packId, entry, await readStored(entry));
+      const plain = openBlob(keys, packId, entry, await readStored(entry), scratch);
       for (let at = 0; at < plain.length;) at += writeSync(fd, plain, at, plain.length - at);
       written += plain.length;
+      collected(plain.length);
     }
     if (data.asRoot) fchownSync(fd, file.uid, file.gid);
     fchmodSync(fd, file.mode & 0o7777);
@@ -141,9 +191,15 @@ async function run(): Promise<void> {
   port?.postMessage({ type: 'done' } satisfies FromRestoreWorker);
 }
 
-run().catch((error: unknown) => {
-  const failure: FromRestoreWorker = isAmberError(error)
-    ? { type: 'failed', code: error.code, message: error.message, details: { ...error.details } }
-    : { type: 'failed', code: 'INTERNAL', message: (error as Error).message, details: {} };
-  port.postMessage(failure);
-});
+run()
+  .finally(() => {
+    // Descriptors belong to the process, not to this thread: close the pack file before stopping.
+    if (local.fd >= 0) closeSync(local.fd);
+    local.fd = -1;
+  })
+  .catch((error: unknown) => {
+    const failure: FromRestoreWorker = isAmberError(error)
+      ? { type: 'failed', code: error.code, message: error.message, details: { ...error.details } }
+      : { type: 'failed', code: 'INTERNAL', message: (error as Error).message, details: {} };
+    port.postMessage(failure);
+  });

@@ -55,14 +55,42 @@ export function sealInto(target: Buffer, offset: number, key: Buffer, plaintext:
   const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad);
   let at = offset + NONCE_BYTES;
-  at += cipher.update(plaintext).copy(target, at);
+  at += cipherInSlices(cipher, plaintext, target, at);
   at += cipher.final().copy(target, at);
   cipher.getAuthTag().copy(target, at);
   return length;
 }
 
-/** Decrypts a sealed record; undefined when it is too short or fails authentication. */
-export function tryOpen(key: Buffer, sealed: Uint8Array, aad: Uint8Array): Buffer | undefined {
+/**
+ * Streams `seal(key, plaintext, aad)` to `write` in pieces (nonce, ciphertext slices, tag), without
+ * a buffer for the whole record. Returns the record's length.
+ */
+export function sealToSink(
+  key: Buffer,
+  plaintext: Uint8Array,
+  aad: Uint8Array,
+  write: (bytes: Uint8Array) => void,
+): number {
+  const nonce = Buffer.allocUnsafe(NONCE_BYTES);
+  takeNonceInto(nonce);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
+  cipher.setAAD(aad);
+  write(nonce);
+  for (let from = 0; from < plaintext.length; from += CIPHER_SLICE_BYTES) {
+    write(cipher.update(plaintext.subarray(from, Math.min(plaintext.length, from + CIPHER_SLICE_BYTES))));
+  }
+  const rest = cipher.final();
+  if (rest.length > 0) write(rest);
+  write(cipher.getAuthTag());
+  return SEAL_OVERHEAD_BYTES + plaintext.length;
+}
+
+/**
+ * Decrypts a sealed record; undefined when it is too short or fails authentication. With `into`
+ * (at least the plaintext's size), the plaintext is written there and a view of it returned, valid
+ * until the caller reuses `into`; nothing is allocated for it.
+ */
+export function tryOpen(key: Buffer, sealed: Uint8Array, aad: Uint8Array, into?: Buffer): Buffer | undefined {
   if (sealed.length < SEAL_OVERHEAD_BYTES) return undefined;
   const tagStart = sealed.length - TAG_BYTES;
   const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, NONCE_BYTES), {
@@ -70,7 +98,17 @@ export function tryOpen(key: Buffer, sealed: Uint8Array, aad: Uint8Array): Buffe
   });
   decipher.setAAD(aad);
   decipher.setAuthTag(sealed.subarray(tagStart));
-  const plaintext = decipher.update(sealed.subarray(NONCE_BYTES, tagStart));
+  const ciphertext = sealed.subarray(NONCE_BYTES, tagStart);
+  if (into !== undefined && into.length >= ciphertext.length) {
+    const length = cipherInSlices(decipher, ciphertext, into, 0);
+    try {
+      decipher.final();
+      return into.subarray(0, length);
+    } catch {
+      return undefined;
+    }
+  }
+  const plaintext = decipher.update(ciphertext);
   try {
     const rest = decipher.final();
     return rest.length === 0 ? plaintext : Buffer.concat([plaintext, rest]);
@@ -78,6 +116,27 @@ export function tryOpen(key: Buffer, sealed: Uint8Array, aad: Uint8Array): Buffe
     return undefined;
   }
 }
+
+/**
+ * Runs `input` through the cipher in slices of 64 KiB, copying each output into `target` at
+ * `offset`; returns the bytes written. Node allocates a new buffer for every `update` output: small
+ * ones come from reused heap memory, where one large buffer per blob would leave the allocator
+ * holding tens of MiB per thread (glibc raises its mmap threshold after the first large free).
+ */
+function cipherInSlices(
+  cipher: { update(data: Uint8Array): Buffer },
+  input: Uint8Array,
+  target: Buffer,
+  offset: number,
+): number {
+  let at = offset;
+  for (let from = 0; from < input.length; from += CIPHER_SLICE_BYTES) {
+    at += cipher.update(input.subarray(from, Math.min(input.length, from + CIPHER_SLICE_BYTES))).copy(target, at);
+  }
+  return at - offset;
+}
+
+const CIPHER_SLICE_BYTES = 64 * 1024;
 
 /** Decrypts a sealed record or throws CORRUPT_OBJECT naming `objectName`. */
 export function open(key: Buffer, sealed: Uint8Array, aad: Uint8Array, objectName: string): Buffer {

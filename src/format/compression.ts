@@ -81,6 +81,8 @@ export function decompressBlob(
   rawLength: number,
   name: string,
   details: ErrorDetails = {},
+  /** Where to write the raw bytes (at least rawLength long); the result is then a view of it. */
+  into?: Buffer,
 ): Buffer {
   if (compression === COMPRESSION_NONE) {
     if (payload.length !== rawLength) {
@@ -91,7 +93,7 @@ export function decompressBlob(
   if (compression !== COMPRESSION_ZSTD) {
     throw unsupportedFormat(name, `compression id ${String(compression)}`, details);
   }
-  const raw = zstdDecompressExact(payload, rawLength);
+  const raw = zstdDecompressExact(payload, rawLength, into);
   if (raw === undefined) {
     throw corruptObject(name, `a zstd payload does not expand to its recorded ${rawLength} bytes`, details);
   }

@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { AmberError } from '../core/errors.js';
 import { asPackId, objectKeys, type BlobId, type PackId } from '../core/ids.js';
-import { SEAL_OVERHEAD_BYTES, seal, sealInto, tryOpen } from './aead.js';
+import { SEAL_OVERHEAD_BYTES, seal, sealInto, sealToSink, tryOpen } from './aead.js';
 import { computeBlobId } from './blob-id.js';
 import { compressBlobTransient, decompressBlob, type Compression } from './compression.js';
 import { corruptObject, unsupportedFormat } from './format-errors.js';
@@ -53,6 +53,19 @@ function footerBytesFor(entries: number): number {
  * its u32 LE length and "AMBERPK1". The pack id (SHA-256 of every stored byte) is hashed while
  * blobs are added, so finishing costs one copy and no second hash.
  */
+/**
+ * Scratch buffers are sized once for the largest blob of the default chunker (8 MiB and a record's
+ * overhead) at first use: growing them blob by blob would leave every smaller buffer to the memory
+ * allocator, which keeps such freed memory in the thread's arena (tens of MiB per worker).
+ */
+const SCRATCH_MIN_BYTES = 8 * 1024 * 1024 + 64 * 1024;
+
+/** Where a streaming PackWriter sends the pack's bytes, in order: each record in pieces, then the footer and trailer. */
+export interface PackSink {
+  /** Consumes the bytes now: they may be reused once this returns. */
+  write(bytes: Uint8Array): void;
+}
+
 export class PackWriter {
   readonly #keys: VaultKeys;
   readonly #hash: Hash = createHash('sha256');
@@ -61,12 +74,19 @@ export class PackWriter {
   readonly #blobIds = new Set<string>();
   /** When set, records are sealed straight into this buffer and finish() returns a view of it. */
   readonly #output: Buffer | undefined;
+  /** When set, each record streams to it in pieces as it is sealed (see PackSink). */
+  readonly #sink: PackSink | undefined;
   #byteLength = 0;
   #finished = false;
 
-  constructor(keys: VaultKeys, output?: Buffer) {
+  /**
+   * `target`: nothing (records are kept, finish() concatenates them), a preallocated buffer (records
+   * are sealed into it), or a sink (records stream out as they are sealed; finish() returns no bytes).
+   */
+  constructor(keys: VaultKeys, target?: Buffer | PackSink) {
     this.#keys = keys;
-    this.#output = output;
+    if (Buffer.isBuffer(target)) this.#output = target;
+    else this.#sink = target;
   }
 
   /** The size a preallocated output buffer needs for packs of up to `recordBytes` of records. */
@@ -125,7 +145,13 @@ export class PackWriter {
     }
     const offset = this.#byteLength;
     let length: number;
-    if (this.#output === undefined) {
+    if (this.#sink !== undefined) {
+      const sink = this.#sink;
+      length = sealToSink(this.#keys.dataKey, payload, blobAad(type, blobId), (piece) => {
+        this.#hash.update(piece);
+        sink.write(piece);
+      });
+    } else if (this.#output === undefined) {
       const record = seal(this.#keys.dataKey, payload, blobAad(type, blobId));
       this.#records.push(record);
       this.#hash.update(record);
@@ -139,8 +165,11 @@ export class PackWriter {
     this.#byteLength += length;
   }
 
-  /** Seals the footer and returns the whole pack. The writer cannot be used afterwards. */
-  finish(): { packId: PackId; bytes: Buffer; entries: PackEntry[] } {
+  /**
+   * Seals the footer and returns the whole pack (with a sink: no bytes, they went to the sink). The
+   * writer cannot be used afterwards.
+   */
+  finish(): { packId: PackId; bytes: Buffer; byteLength: number; entries: PackEntry[] } {
     this.#checkOpen();
     this.#finished = true;
     const table = Buffer.allocUnsafe(1 + this.#entries.length * PACK_ENTRY_BYTES);
@@ -152,7 +181,11 @@ export class PackWriter {
     PACK_MAGIC.copy(trailer, 4);
     const packId = asPackId(this.#hash.update(footer).update(trailer).digest('hex'));
     let bytes: Buffer;
-    if (this.#output === undefined) {
+    if (this.#sink !== undefined) {
+      this.#sink.write(footer);
+      this.#sink.write(trailer);
+      bytes = Buffer.alloc(0);
+    } else if (this.#output === undefined) {
       bytes = Buffer.concat([...this.#records, footer, trailer]);
       this.#records.length = 0;
     } else {
@@ -160,7 +193,8 @@ export class PackWriter {
       trailer.copy(this.#output, this.#byteLength + footer.length);
       bytes = this.#output.subarray(0, this.#byteLength + footer.length + TRAILER_BYTES);
     }
-    return { packId, bytes, entries: [...this.#entries] };
+    const byteLength = this.#byteLength + footer.length + TRAILER_BYTES;
+    return { packId, bytes, byteLength, entries: [...this.#entries] };
   }
 
   #checkOpen(): void {
@@ -218,8 +252,32 @@ export function readPackEntries(keys: VaultKeys, packId: PackId, bytes: Uint8Arr
   return entries;
 }
 
-/** Decrypts and decompresses one blob; `stored` is exactly the entry's bytes of the pack. */
-export function openBlob(keys: VaultKeys, packId: PackId, entry: PackEntry, stored: Uint8Array): Buffer {
+/**
+ * Two buffers a reader reuses for every blob it opens (see openBlob), grown to the largest blob:
+ * a worker restoring gigabytes then allocates nothing per blob.
+ */
+export class BlobScratch {
+  payload = Buffer.alloc(0);
+  raw = Buffer.alloc(0);
+
+  fit(entry: PackEntry): void {
+    if (this.payload.length < entry.length)
+      this.payload = Buffer.allocUnsafe(Math.max(entry.length, SCRATCH_MIN_BYTES));
+    if (this.raw.length < entry.rawLength) this.raw = Buffer.allocUnsafe(Math.max(entry.rawLength, SCRATCH_MIN_BYTES));
+  }
+}
+
+/**
+ * Decrypts and decompresses one blob; `stored` is exactly the entry's bytes of the pack. With
+ * `scratch`, the result is a view of the scratch buffers, valid until the next blob is opened.
+ */
+export function openBlob(
+  keys: VaultKeys,
+  packId: PackId,
+  entry: PackEntry,
+  stored: Uint8Array,
+  scratch?: BlobScratch,
+): Buffer {
   const name = objectKeys.pack(packId);
   const details = { blob: entry.blobId };
   if (stored.length !== entry.length) {
@@ -229,11 +287,12 @@ export function openBlob(keys: VaultKeys, packId: PackId, entry: PackEntry, stor
       details,
     );
   }
-  const payload = tryOpen(keys.dataKey, stored, blobAad(entry.type, entry.blobId));
+  scratch?.fit(entry);
+  const payload = tryOpen(keys.dataKey, stored, blobAad(entry.type, entry.blobId), scratch?.payload);
   if (payload === undefined) {
     throw corruptObject(name, `blob ${entry.blobId} failed authentication (AES-256-GCM)`, details);
   }
-  return decompressBlob(payload, entry.compression, entry.rawLength, name, details);
+  return decompressBlob(payload, entry.compression, entry.rawLength, name, details, scratch?.raw);
 }
 
 /** openBlob, then checks that the plaintext's HMAC is the entry's blob id. */

@@ -27,6 +27,8 @@ function compressionContext(level: ZstdLevel): InstanceType<typeof zstd.CCtx> {
 const dctx = new zstd.DCtx();
 /** Outputs up to this size reuse one scratch buffer (covers 8 MiB chunks); larger ones get their own. */
 const MAX_SCRATCH_BYTES = 16 * 1024 * 1024;
+/** Covers compressBound of an 8 MiB chunk (the default largest chunk). */
+const MIN_SCRATCH_BYTES = 8 * 1024 * 1024 + 64 * 1024;
 let scratch = Buffer.allocUnsafe(0);
 
 /**
@@ -39,8 +41,9 @@ export function zstdCompressTransient(src: Uint8Array, level: ZstdLevel = 1): Bu
     const target = Buffer.allocUnsafe(bound);
     return target.subarray(0, compressionContext(level).compress2(target, src));
   }
-  if (scratch.length < bound)
-    scratch = Buffer.allocUnsafe(Math.min(MAX_SCRATCH_BYTES, Math.max(bound, scratch.length * 2)));
+  // Sized once for the largest chunk at first use: growing step by step would leave each smaller
+  // buffer to the allocator, which keeps such freed memory in the thread's arena.
+  if (scratch.length < bound) scratch = Buffer.allocUnsafe(Math.max(bound, MIN_SCRATCH_BYTES));
   return scratch.subarray(0, compressionContext(level).compress2(scratch, src));
 }
 
@@ -62,10 +65,13 @@ export function zstdFrameContentSize(src: Uint8Array): number | undefined {
  * Decompresses `src`, which must expand to exactly `expectedLength` bytes. Returns undefined when
  * it does not (malformed frame, wrong size); the caller reports the corruption with the object name.
  */
-export function zstdDecompressExact(src: Uint8Array, expectedLength: number): Buffer | undefined {
+export function zstdDecompressExact(src: Uint8Array, expectedLength: number, into?: Buffer): Buffer | undefined {
   let dst: Buffer;
   try {
-    dst = Buffer.allocUnsafe(expectedLength);
+    dst =
+      into !== undefined && into.length >= expectedLength
+        ? into.subarray(0, expectedLength)
+        : Buffer.allocUnsafe(expectedLength);
     return dctx.decompress(dst, src) === expectedLength ? dst : undefined;
   } catch {
     return undefined;

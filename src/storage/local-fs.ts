@@ -30,6 +30,19 @@ export async function writeDurableFile(filePath: string, data: Uint8Array, mode:
   await handle.close();
 }
 
+/** Gives a finished file its mode and fsyncs it (a file written elsewhere, about to be linked into place). */
+export async function makeFileDurable(filePath: string, mode: number): Promise<void> {
+  const handle = await fs.open(filePath, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new Error(`${filePath} is not a regular file`);
+    await handle.chmod(mode);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 async function writeAll(handle: fs.FileHandle, data: Uint8Array): Promise<void> {
   let offset = 0;
   while (offset < data.length) {

@@ -10,6 +10,7 @@ import {
   fsyncDir,
   isMissing,
   makeDirsDurable,
+  makeFileDurable,
   tempName,
   unlinkIfPresent,
   withParentDir,
@@ -129,12 +130,34 @@ export class LocalStore implements ObjectStore {
   put(key: string, data: Uint8Array, options: PutOptions = {}): Promise<void> {
     return this.#guarded(key, 'put', async () => {
       const protection = this.#putProtection(key, options);
-      return this.#mutex.run(key, () => this.#putLocked(key, data, protection));
+      return this.#mutex.run(key, () => this.#putLocked(key, { data }, protection));
+    });
+  }
+
+  get stagingDir(): string {
+    return this.#tmpDir;
+  }
+
+  putFile(key: string, file: string, options: PutOptions = {}): Promise<void> {
+    return this.#guarded(key, 'put', async () => {
+      try {
+        if (path.dirname(path.resolve(file)) !== this.#tmpDir) {
+          throw invalidArgument(`A file to store must be prepared in ${this.#tmpDir}, not at ${file}.`, { key });
+        }
+        const protection = this.#putProtection(key, options);
+        await this.#mutex.run(key, () => this.#putLocked(key, { file }, protection));
+      } finally {
+        await unlinkIfPresent(file).catch(() => undefined);
+      }
     });
   }
 
   get(key: string): Promise<Buffer> {
     return this.#guarded(key, 'get', () => fs.readFile(this.#pathOf(key)));
+  }
+
+  localFileOf(key: string): string {
+    return this.#pathOf(key);
   }
 
   getRange(key: string, offset: number, length: number): Promise<Buffer> {
@@ -241,7 +264,11 @@ export class LocalStore implements ObjectStore {
     await this.#immutable.close();
   }
 
-  async #putLocked(key: string, data: Uint8Array, protection: LockState | undefined): Promise<void> {
+  async #putLocked(
+    key: string,
+    source: { readonly data: Uint8Array } | { readonly file: string },
+    protection: LockState | undefined,
+  ): Promise<void> {
     const finalPath = this.#pathOf(key);
     if (await fileExists(finalPath)) throw alreadyExists(key);
     let leftover: LockState | undefined;
@@ -251,9 +278,10 @@ export class LocalStore implements ObjectStore {
       leftover = await this.#ledger.read(key);
       await this.#ledger.write(key, strongestState(activePart(leftover, this.#clock.nowMs()), protection));
     }
-    const tmpPath = path.join(this.#tmpDir, tempName());
+    const tmpPath = 'file' in source ? source.file : path.join(this.#tmpDir, tempName());
     try {
-      await writeDurableFile(tmpPath, data, OBJECT_MODE);
+      if ('file' in source) await makeFileDurable(tmpPath, OBJECT_MODE);
+      else await writeDurableFile(tmpPath, source.data, OBJECT_MODE);
       await withParentDir(path.dirname(finalPath), () => fs.link(tmpPath, finalPath));
     } catch (error) {
       await unlinkIfPresent(tmpPath).catch(() => undefined);

@@ -78,6 +78,25 @@ export interface ObjectStore {
   probe(): Promise<ProbeReport>;
   /** Flushes deferred work (e.g. batched immutable attributes) and releases resources. */
   close(): Promise<void>;
+  /**
+   * Where the object lives as a plain file on this host, for stores that keep objects so (the
+   * hardened local driver): a reader on another thread may read that file directly instead of
+   * through this object, without copies between threads. Read-only use; what is read must still be
+   * authenticated (every format read is). Undefined for stores without local files.
+   */
+  localFileOf?(key: string): string;
+  /**
+   * A directory on this host where a writer on any thread may prepare a whole object as a file, to
+   * be stored with `putFile` (the local driver's own temp directory: storing it is then a link, not
+   * a copy). Undefined for stores without one.
+   */
+  readonly stagingDir?: string;
+  /**
+   * Stores a finished file prepared in `stagingDir` as the object, exactly as `put` would store its
+   * bytes (atomic, never overwriting, with the given lock), and takes the file: it is gone
+   * afterwards, stored or not.
+   */
+  putFile?(key: string, file: string, options?: PutOptions): Promise<void>;
 }
 
 export interface ProbeCheck {
