@@ -1,6 +1,7 @@
 import type { PackEntry } from '../format/pack.js';
 import type { ChunkerParams } from '../format/chunker.js';
 import type { PackId } from '../core/ids.js';
+import type { PreviousChunks } from './file-chunks.js';
 import type { StagingTokens } from './staging-tokens.js';
 
 /** Messages between the archiver (main thread) and its archive workers. */
@@ -20,6 +21,8 @@ export interface ArchiveWorkerData {
 export interface FileJob {
   readonly id: number;
   readonly path: string;
+  /** How the file was chunked in the item's last backup (large changed files): see chunkFile. */
+  readonly previous?: PreviousChunks;
 }
 
 export type ToWorker = { readonly type: 'files'; readonly jobs: readonly FileJob[] } | { readonly type: 'flush' };

@@ -107,7 +107,7 @@ describe('archiver and restorer on a memory store', () => {
   });
 
   it('reads no unchanged file again on the next backup and stores nothing new', async () => {
-    // Files changed within two seconds of a backup are not trusted to the cache (racy timestamps),
+    // Files changed just before a backup are not trusted to the cache (racy timestamps),
     // so this clock runs ahead of the files' real ctime.
     const clock = new FakeClock(systemClock.nowMs() + 10_000);
     const cache = path.join(work, 'cache2');

@@ -8,8 +8,10 @@ import type { PutOptions } from '../storage/object-store.js';
 import { runArchivePool, type PoolJob } from './archive-pool.js';
 import { SharedBlobIdSet } from './blob-id-set.js';
 import { matchFilesCache, type CacheMatch } from './cache-match.js';
+import type { PreviousChunks } from './file-chunks.js';
 import { FilesCache, type CacheEntry } from './files-cache.js';
 import { PackUploader } from './pack-uploader.js';
+import { isRacy } from './racy-entry.js';
 import type { Repository } from './repository.js';
 import type { BlobIndex } from './blob-index.js';
 import type { EntryStat, SourceDir, SourceEntry, SourceFile, WalkResult, WalkWarning } from './source-tree.js';
@@ -53,9 +55,6 @@ export interface ArchiveResult {
   readonly saveFilesCache: (pointId: PointId) => Promise<void>;
 }
 
-/** How recent a change may be before the files cache stops trusting the file's timestamps. */
-const RACY_WINDOW_NS = 2_000_000_000n;
-
 /**
  * Turns a walked source into stored data: unchanged files (by the files cache) are not read again;
  * the rest are chunked, deduplicated, compressed, encrypted and packed on worker threads; then the
@@ -93,7 +92,14 @@ export async function archive(repo: Repository, walk: WalkResult, options: Archi
       filesDone++;
       bytesDone += file.stat.size;
     } else {
-      jobs.push({ id: jobFiles.length, path: file.path, sizeBytes: file.stat.size });
+      const previous =
+        file.stat.size >= PREVIOUS_CHUNKS_MIN_BYTES ? previousChunks(repo, options.filesCache, file) : undefined;
+      jobs.push({
+        id: jobFiles.length,
+        path: file.path,
+        sizeBytes: file.stat.size,
+        ...(previous === undefined ? {} : { previous }),
+      });
       jobFiles.push(file);
     }
   }
@@ -277,9 +283,20 @@ function cacheEntries(root: SourceDir, from: CacheEntrySources): { entries: Cach
   return { entries, unchanged };
 }
 
-/** A file changed within the racy window may change again within the same timestamp tick. */
-function isRacy(stat: EntryStat, startedAtNs: bigint): boolean {
-  return stat.mtimeNs > startedAtNs - RACY_WINDOW_NS || stat.ctimeNs > startedAtNs - RACY_WINDOW_NS;
+/** Changed files this large are first checked against their previous chunks (see chunkFile). */
+const PREVIOUS_CHUNKS_MIN_BYTES = 4 * 1024 * 1024;
+
+/** The chunks a changed file had in the last backup, when the cache and the index know them all. */
+function previousChunks(repo: Repository, cache: FilesCache, file: SourceFile): PreviousChunks | undefined {
+  const ids = cache.previousContent(file.path);
+  if (ids === undefined || ids.length < 2) return undefined;
+  const lengths: number[] = [];
+  for (const id of ids) {
+    const location = repo.index.get(id);
+    if (location === undefined) return undefined;
+    lengths.push(location.entry.rawLength);
+  }
+  return { ids, lengths };
 }
 
 function referencedObjects(

@@ -34,6 +34,8 @@ export interface CacheEntry {
  */
 const MAGIC = 'amber-files-cache 3';
 const ID_HEX = 64;
+/** Kind, size, mtimeNs, ctimeNs and inode: the tab-ended fields between the path and the ids. */
+const FACT_FIELDS = 5;
 
 export class FilesCache {
   readonly #file: string;
@@ -82,6 +84,23 @@ export class FilesCache {
     if (!line.startsWith(facts, factsAt)) return undefined;
     const idsAt = factsAt + facts.length;
     if ((line.length - idsAt) % ID_HEX !== 0) return undefined;
+    const ids: BlobId[] = [];
+    for (let i = idsAt; i < line.length; i += ID_HEX) ids.push(line.slice(i, i + ID_HEX) as BlobId);
+    return ids;
+  }
+
+  /**
+   * The content a file at this path was stored as in the last backup, whatever its facts now (for
+   * a changed file: see chunkFile); undefined when the cache has no file there.
+   */
+  previousContent(filePath: string): readonly BlobId[] | undefined {
+    const line = this.#lines.get(filePath);
+    if (line === undefined) return undefined;
+    const factsAt = line.indexOf('\t') + 1;
+    if (!line.startsWith(`${KIND_CODES.file}\t`, factsAt)) return undefined;
+    let idsAt = factsAt;
+    for (let field = 0; field < FACT_FIELDS; field++) idsAt = line.indexOf('\t', idsAt) + 1;
+    if (idsAt === 0 || (line.length - idsAt) % ID_HEX !== 0) return undefined;
     const ids: BlobId[] = [];
     for (let i = idsAt; i < line.length; i += ID_HEX) ids.push(line.slice(i, i + ID_HEX) as BlobId);
     return ids;

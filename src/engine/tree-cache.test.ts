@@ -96,7 +96,7 @@ describe('directory trees reused from the files cache', () => {
     await writeFile(path.join(source, 'a', 'two.txt'), 'two\n');
     await writeFile(path.join(source, 'c', 'three.txt'), 'three\n');
     await symlink('../a/two.txt', path.join(source, 'c', 'link'));
-    // Entries changed within two seconds of a backup are not cached (racy): the clock runs ahead.
+    // Entries changed just before a backup are not cached (racy): the clock runs ahead.
     clock = new FakeClock(systemClock.nowMs() + 10_000);
     repo = await Repository.create(new MemoryStore(clock), { passphrase: 'pw', clock, kdf: KDF });
   });

@@ -81,10 +81,11 @@ export function encodeTree(nodes: readonly TreeNode[]): Buffer {
   };
   const sorted = [...nodes].sort((a, b) => compareUtf8(a.name, b.name));
   const canonical = sorted.map((node, i) => {
-    const checked = readNode(node as unknown as JsonRecord, fail);
+    // Checked in place (the same rules as decoding, without building a copy of every node).
+    checkNode(node as unknown as JsonRecord, fail);
     const previous = sorted[i - 1];
     if (previous !== undefined && previous.name === node.name) fail(`the name "${node.name}" appears twice`);
-    return canonicalNode(checked);
+    return canonicalNode(node);
   });
   return Buffer.from(JSON.stringify({ version: TREE_VERSION, nodes: canonical }), 'utf8');
 }
@@ -120,7 +121,8 @@ function nameProblem(name: string): string | undefined {
   return undefined;
 }
 
-function readNode(record: JsonRecord, fail: Fail): TreeNode {
+/** Every rule a node must meet, checked without copying it. */
+function checkNode(record: JsonRecord, fail: Fail): void {
   const type = readString(record, 'type', fail);
   if (!Object.hasOwn(KEYS_BY_TYPE, type)) return fail(`node type "${type}" is unknown`);
   onlyKeys(record, KEYS_BY_TYPE[type as TreeNode['type']], `a ${type} node`, fail);
@@ -129,48 +131,62 @@ function readNode(record: JsonRecord, fail: Fail): TreeNode {
   if (problem !== undefined) fail(problem);
   const mtimeNs = readString(record, 'mtimeNs', fail);
   if (!MTIME_NS.test(mtimeNs)) fail(`node "${name}" has an mtimeNs that is not a decimal integer`);
-  const user = readOptionalString(record, 'user', fail);
-  const group = readOptionalString(record, 'group', fail);
-  const common = {
-    name,
-    mode: readInteger(record, 'mode', fail, 0, MAX_U32),
-    uid: readInteger(record, 'uid', fail, 0, MAX_U32),
-    gid: readInteger(record, 'gid', fail, 0, MAX_U32),
-    mtimeNs,
-    ...(user === undefined ? {} : { user }),
-    ...(group === undefined ? {} : { group }),
-  };
+  readOptionalString(record, 'user', fail);
+  readOptionalString(record, 'group', fail);
+  readInteger(record, 'mode', fail, 0, MAX_U32);
+  readInteger(record, 'uid', fail, 0, MAX_U32);
+  readInteger(record, 'gid', fail, 0, MAX_U32);
   switch (type) {
-    case 'file':
-      return readFileNode(record, common, fail);
-    case 'dir': {
-      const subtree = record['subtree'];
-      if (!isHex64(subtree)) return fail(`directory "${name}" has no valid subtree id`);
-      return { ...common, type: 'dir', subtree: asBlobId(subtree) };
+    case 'file': {
+      const content = record['content'];
+      if (!Array.isArray(content) || !content.every(isHex64)) {
+        fail(`file "${name}" has a content list that is not blob ids`);
+      }
+      readOptionalString(record, 'hardlinkKey', fail);
+      readInteger(record, 'size', fail);
+      return;
     }
-    case 'symlink': {
-      const target = readString(record, 'target', fail);
-      if (target.includes('\0')) fail(`symlink "${name}" has a target holding NUL`);
-      return { ...common, type: 'symlink', target };
-    }
-    default:
-      return { ...common, type: 'fifo' };
+    case 'dir':
+      if (!isHex64(record['subtree'])) fail(`directory "${name}" has no valid subtree id`);
+      return;
+    case 'symlink':
+      if (readString(record, 'target', fail).includes('\0')) fail(`symlink "${name}" has a target holding NUL`);
+      return;
   }
 }
 
-function readFileNode(record: JsonRecord, common: Omit<FileNode, 'type' | 'size' | 'content'>, fail: Fail): FileNode {
-  const content = record['content'];
-  if (!Array.isArray(content) || !content.every(isHex64)) {
-    return fail(`file "${common.name}" has a content list that is not blob ids`);
-  }
-  const hardlinkKey = readOptionalString(record, 'hardlinkKey', fail);
-  return {
-    ...common,
-    type: 'file',
-    size: readInteger(record, 'size', fail),
-    content: content.map(asBlobId),
-    ...(hardlinkKey === undefined ? {} : { hardlinkKey }),
+/** A checked node, copied with only its known fields. */
+function readNode(record: JsonRecord, fail: Fail): TreeNode {
+  checkNode(record, fail);
+  const user = record['user'] as string | undefined;
+  const group = record['group'] as string | undefined;
+  const common = {
+    name: record['name'] as string,
+    mode: record['mode'] as number,
+    uid: record['uid'] as number,
+    gid: record['gid'] as number,
+    mtimeNs: record['mtimeNs'] as string,
+    ...(user === undefined ? {} : { user }),
+    ...(group === undefined ? {} : { group }),
   };
+  switch (record['type'] as TreeNode['type']) {
+    case 'file': {
+      const hardlinkKey = record['hardlinkKey'] as string | undefined;
+      return {
+        ...common,
+        type: 'file',
+        size: record['size'] as number,
+        content: (record['content'] as string[]).map(asBlobId),
+        ...(hardlinkKey === undefined ? {} : { hardlinkKey }),
+      };
+    }
+    case 'dir':
+      return { ...common, type: 'dir', subtree: asBlobId(record['subtree'] as string) };
+    case 'symlink':
+      return { ...common, type: 'symlink', target: record['target'] as string };
+    case 'fifo':
+      return { ...common, type: 'fifo' };
+  }
 }
 
 /** A plain object whose key order is the canonical one (JSON.stringify keeps insertion order). */
