@@ -10,8 +10,6 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 if (process.argv[2] !== 'server') {
   const { default: v8 } = await import('node:v8');
   v8.setFlagsFromString('--semi-space-growth-factor=1');
-  if (process.env.HGP) v8.setFlagsFromString('--heap-growing-percent=' + process.env.HGP);
-  if (process.env.OFS) v8.setFlagsFromString('--optimize-for-size');
 }
 const { main } = await import('../dist/bundle/cli.js');
 

@@ -54,6 +54,27 @@ describe('LocalStore on disk', () => {
     await store.close();
   });
 
+  it('stores a file staged in its staging directory by linking it, and refuses a file from elsewhere', async () => {
+    const { store, root } = await openStore();
+    const staged = path.join(store.stagingDir, 'ready.pack');
+    await fs.writeFile(staged, 'pack bytes');
+    await store.putFile('packs/ab/abcd', staged);
+    assert.equal((await store.get('packs/ab/abcd')).toString(), 'pack bytes');
+    assert.equal((await fs.stat(path.join(root, 'packs/ab/abcd'))).mode & 0o777, 0o444);
+    await assert.rejects(fs.stat(staged), 'the staged file is taken');
+    // Never overwrites: the second file is refused and still taken (the caller staged it to store it).
+    const again = path.join(store.stagingDir, 'again.pack');
+    await fs.writeFile(again, 'other bytes');
+    await rejectsWithCode(store.putFile('packs/ab/abcd', again), 'ALREADY_EXISTS');
+    assert.equal((await store.get('packs/ab/abcd')).toString(), 'pack bytes');
+    // A path outside the staging directory is refused and left alone.
+    const outside = path.join(root, 'outside.pack');
+    await fs.writeFile(outside, 'mine');
+    await rejectsWithCode(store.putFile('packs/ab/other', outside), 'INVALID_ARGUMENT');
+    assert.equal(await fs.readFile(outside, 'utf8'), 'mine');
+    assert.equal(await store.has('packs/ab/other'), false);
+  });
+
   it('reports the immutable attribute as supported in its probe and capabilities', async (t) => {
     const { store } = await openStore();
     const report = await store.probe();

@@ -140,10 +140,11 @@ export class LocalStore implements ObjectStore {
 
   putFile(key: string, file: string, options: PutOptions = {}): Promise<void> {
     return this.#guarded(key, 'put', async () => {
+      // Only a file of the staging directory is taken (removed); any other path is refused untouched.
+      if (path.dirname(path.resolve(file)) !== this.#tmpDir) {
+        throw invalidArgument(`A file to store must be prepared in ${this.#tmpDir}, not at ${file}.`, { key });
+      }
       try {
-        if (path.dirname(path.resolve(file)) !== this.#tmpDir) {
-          throw invalidArgument(`A file to store must be prepared in ${this.#tmpDir}, not at ${file}.`, { key });
-        }
         const protection = this.#putProtection(key, options);
         await this.#mutex.run(key, () => this.#putLocked(key, { file }, protection));
       } finally {
