@@ -83,6 +83,14 @@ describe('amber CLI errors and exit codes', () => {
     await fail(['verify', '--vault', vault], 11, 'WRONG_PASSWORD', withEnv({ AMBER_PASSWORD: 'not the passphrase' }));
   });
 
+  test('a backup with a wrong passphrase exits 11, its workers started ahead stopped', async () => {
+    const source = path.join(base, 'wrong-passphrase-source');
+    await mkdir(source);
+    await writeFile(path.join(source, 'file.txt'), 'to be read\n');
+    // The process ends: workers started while the KDF ran do not keep it alive after the refusal.
+    await fail(['backup', '--vault', vault, source], 11, 'WRONG_PASSWORD', withEnv({ AMBER_PASSWORD: 'wrong' }));
+  });
+
   test('without a passphrase and without a terminal a command exits 2 with PASSWORD_REQUIRED', async () => {
     const result = await fail(
       ['verify', '--vault', vault],

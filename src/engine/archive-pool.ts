@@ -30,6 +30,8 @@ export async function runArchivePool(
   options: {
     readonly workerCount: number;
     readonly workerData: Omit<ArchiveWorkerData, 'stagingTokens'>;
+    /** Workers started ahead (see ArchiveWorkers); more are started when they are too few. */
+    readonly workers?: ArchiveWorkers;
     readonly uploader: PackUploader;
     readonly onResult: (result: FileResult) => void;
   },
@@ -58,10 +60,8 @@ export async function runArchivePool(
       }
     };
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(new URL('./archive-worker.js', import.meta.url), {
-        resourceLimits: WORKER_RESOURCE_LIMITS,
-        workerData: { ...options.workerData, stagingTokens } satisfies ArchiveWorkerData,
-      });
+      const worker = options.workers?.take() ?? spawnArchiveWorker();
+      worker.postMessage({ type: 'init', data: { ...options.workerData, stagingTokens } } satisfies ToWorker);
       const slot: WorkerSlot = { worker, outstanding: 0 };
       slots.push(slot);
       worker.on('error', fail);
@@ -123,6 +123,41 @@ export async function runArchivePool(
   await Promise.all(slots.map((s) => s.worker.terminate()));
   await packChain;
   if (failure !== undefined) throw asError(failure);
+}
+
+function spawnArchiveWorker(): Worker {
+  return new Worker(new URL('./archive-worker.js', import.meta.url), { resourceLimits: WORKER_RESOURCE_LIMITS });
+}
+
+/**
+ * Archive worker threads started before their work is known (while the passphrase KDF runs): each
+ * loads its code meanwhile and waits for its keys. Until taken they do not keep the process alive,
+ * and one that failed to start is simply not handed out. `close` stops those not taken.
+ */
+export class ArchiveWorkers {
+  readonly #idle: Worker[] = [];
+
+  constructor(count: number) {
+    for (let i = 0; i < count; i++) {
+      const worker = spawnArchiveWorker();
+      worker.unref();
+      worker.once('error', () => {
+        const at = this.#idle.indexOf(worker);
+        if (at >= 0) this.#idle.splice(at, 1);
+      });
+      this.#idle.push(worker);
+    }
+  }
+
+  take(): Worker | undefined {
+    const worker = this.#idle.shift();
+    worker?.ref();
+    return worker;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#idle.splice(0).map((w) => w.terminate()));
+  }
 }
 
 function toBatches(jobs: readonly PoolJob[]): PoolJob[][] {

@@ -25,7 +25,10 @@ export interface FileJob {
   readonly previous?: PreviousChunks;
 }
 
-export type ToWorker = { readonly type: 'files'; readonly jobs: readonly FileJob[] } | { readonly type: 'flush' };
+export type ToWorker =
+  | { readonly type: 'init'; readonly data: ArchiveWorkerData }
+  | { readonly type: 'files'; readonly jobs: readonly FileJob[] }
+  | { readonly type: 'flush' };
 
 export interface FileResult {
   readonly id: number;

@@ -1,5 +1,5 @@
 import { closeSync, constants, openSync, readSync } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { Chunker, gearTable } from '../format/chunker.js';
 import { computeBlobId } from '../format/blob-id.js';
 import type { VaultKeys } from '../format/vault-keys.js';
@@ -14,65 +14,12 @@ import { bufferCollector } from './worker-memory.js';
 /**
  * An archive worker: reads files, cuts them into chunks, skips chunks the vault already has, and
  * compresses, encrypts and packs the rest. Finished packs go to the main thread, which stores them.
+ * It may be started before the vault is unlocked (its code loads meanwhile): the keys and the rest
+ * of its work's data come in the first message.
  */
-const data = workerData as ArchiveWorkerData;
 const port = parentPort;
 if (port === null) throw new Error('archive-worker must run in a worker thread');
-
-const keys: VaultKeys = {
-  dataKey: Buffer.from(data.dataKey),
-  blobIdKey: Buffer.from(data.blobIdKey),
-  chunkerKey: Buffer.from(data.chunkerKey),
-};
-const chunker = new Chunker(data.chunker, gearTable(keys.chunkerKey));
-const known = SharedBlobIdSet.attach(data.knownBlobs);
-const written = new Set<string>();
-const collected = bufferCollector(4 * 1024 * 1024);
-/** Room for the largest chunk plus 1 MiB, so refills are large reads. */
-const buffer = Buffer.allocUnsafe(data.chunker.maxSizeBytes + 1024 * 1024);
-
-/** Pack bytes collect here on their way to the pack's file (records arrive in 64 KiB pieces). */
-const writeBuffer = Buffer.allocUnsafe(1024 * 1024);
-/** The pack being written, opened when its first blob comes. */
-let staged: StagedPack | undefined;
-
-function stagedPack(): StagedPack {
-  if (staged === undefined) {
-    takeStagingToken(data.stagingTokens);
-    staged = new StagedPack(data.stagingDir, keys, writeBuffer);
-  }
-  return staged;
-}
-
-/** Drops the pack being written (after a failure): its file must not stay behind. */
-function dropStagedPack(): void {
-  const dropping = staged;
-  staged = undefined;
-  dropping?.drop();
-}
-
 const post = (message: FromWorker): void => port.postMessage(message);
-
-function flushPack(): void {
-  if (staged === undefined) return;
-  // On failure `staged` still names the file: the failure handler drops it.
-  const { packId, byteLength, entries } = staged.finish();
-  const { file } = staged;
-  staged = undefined;
-  post({ type: 'pack', packId, file, byteLength, entries });
-}
-
-function storeChunk(chunk: Uint8Array, id: BlobId): BlobId {
-  if (written.has(id) || known.has(id)) return id;
-  // A stored payload is never larger than the chunk, so the chunk's size is a safe bound.
-  if (staged !== undefined && (!staged.fits(chunk.length) || staged.byteLength + chunk.length > data.packTargetBytes)) {
-    flushPack();
-  }
-  stagedPack().add(id, chunk);
-  written.add(id);
-  collected(chunk.length);
-  return id;
-}
 
 function openForRead(path: string): number {
   try {
@@ -83,51 +30,117 @@ function openForRead(path: string): number {
   }
 }
 
-function archiveFile(job: FileJob): FileResult {
-  const content: BlobId[] = [];
-  let sizeBytes = 0;
-  let fd: number;
-  try {
-    fd = openForRead(job.path);
-  } catch (error) {
-    return { id: job.id, content, sizeBytes, error: (error as Error).message };
+/** The worker's state and work, once it has its data: returns the handler of the messages that follow. */
+function start(data: ArchiveWorkerData): (message: Exclude<ToWorker, { type: 'init' }>) => void {
+  const keys: VaultKeys = {
+    dataKey: Buffer.from(data.dataKey),
+    blobIdKey: Buffer.from(data.blobIdKey),
+    chunkerKey: Buffer.from(data.chunkerKey),
+  };
+  const chunker = new Chunker(data.chunker, gearTable(keys.chunkerKey));
+  const known = SharedBlobIdSet.attach(data.knownBlobs);
+  const written = new Set<string>();
+  const collected = bufferCollector(4 * 1024 * 1024);
+  /** Room for the largest chunk plus 1 MiB, so refills are large reads. */
+  const buffer = Buffer.allocUnsafe(data.chunker.maxSizeBytes + 1024 * 1024);
+
+  /** Pack bytes collect here on their way to the pack's file (records arrive in 64 KiB pieces). */
+  const writeBuffer = Buffer.allocUnsafe(1024 * 1024);
+  /** The pack being written, opened when its first blob comes. */
+  let staged: StagedPack | undefined;
+
+  function stagedPack(): StagedPack {
+    if (staged === undefined) {
+      takeStagingToken(data.stagingTokens);
+      staged = new StagedPack(data.stagingDir, keys, writeBuffer);
+    }
+    return staged;
   }
-  try {
-    sizeBytes = chunkFile(
-      (into, offset, length) => readSync(fd, into, offset, length, null),
-      buffer,
-      chunker,
-      (chunk) => computeBlobId(keys.blobIdKey, chunk),
-      job.previous,
-      (chunk, id) => content.push(storeChunk(chunk, id as BlobId)),
-    );
-    return { id: job.id, content, sizeBytes };
-  } catch (error) {
-    if (error instanceof StagingError) throw error;
-    return { id: job.id, content, sizeBytes, error: (error as Error).message };
-  } finally {
-    closeSync(fd);
+
+  /** Drops the pack being written (after a failure): its file must not stay behind. */
+  function dropStagedPack(): void {
+    const dropping = staged;
+    staged = undefined;
+    dropping?.drop();
   }
+
+  function flushPack(): void {
+    if (staged === undefined) return;
+    // On failure `staged` still names the file: the failure handler drops it.
+    const { packId, byteLength, entries } = staged.finish();
+    const { file } = staged;
+    staged = undefined;
+    post({ type: 'pack', packId, file, byteLength, entries });
+  }
+
+  function storeChunk(chunk: Uint8Array, id: BlobId): BlobId {
+    if (written.has(id) || known.has(id)) return id;
+    // A stored payload is never larger than the chunk, so the chunk's size is a safe bound.
+    if (
+      staged !== undefined &&
+      (!staged.fits(chunk.length) || staged.byteLength + chunk.length > data.packTargetBytes)
+    ) {
+      flushPack();
+    }
+    stagedPack().add(id, chunk);
+    written.add(id);
+    collected(chunk.length);
+    return id;
+  }
+
+  function archiveFile(job: FileJob): FileResult {
+    const content: BlobId[] = [];
+    let sizeBytes = 0;
+    let fd: number;
+    try {
+      fd = openForRead(job.path);
+    } catch (error) {
+      return { id: job.id, content, sizeBytes, error: (error as Error).message };
+    }
+    try {
+      sizeBytes = chunkFile(
+        (into, offset, length) => readSync(fd, into, offset, length, null),
+        buffer,
+        chunker,
+        (chunk) => computeBlobId(keys.blobIdKey, chunk),
+        job.previous,
+        (chunk, id) => content.push(storeChunk(chunk, id as BlobId)),
+      );
+      return { id: job.id, content, sizeBytes };
+    } catch (error) {
+      if (error instanceof StagingError) throw error;
+      return { id: job.id, content, sizeBytes, error: (error as Error).message };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  return (message) => {
+    try {
+      if (message.type === 'files') {
+        post({ type: 'files', results: message.jobs.map(archiveFile) });
+      } else {
+        flushPack();
+        post({ type: 'flushed' });
+      }
+    } catch (error) {
+      try {
+        dropStagedPack();
+      } catch {
+        // the staging directory's own cleanup removes it later
+      }
+      post(
+        error instanceof StagingError
+          ? { type: 'fatal', code: 'STORAGE_ERROR', message: `${error.message}.` }
+          : { type: 'fatal', code: 'INTERNAL', message: (error as Error).stack ?? String(error) },
+      );
+    }
+  };
 }
 
+let handle: ((message: Exclude<ToWorker, { type: 'init' }>) => void) | undefined;
 port.on('message', (message: ToWorker) => {
-  try {
-    if (message.type === 'files') {
-      post({ type: 'files', results: message.jobs.map(archiveFile) });
-    } else {
-      flushPack();
-      post({ type: 'flushed' });
-    }
-  } catch (error) {
-    try {
-      dropStagedPack();
-    } catch {
-      // the staging directory's own cleanup removes it later
-    }
-    post(
-      error instanceof StagingError
-        ? { type: 'fatal', code: 'STORAGE_ERROR', message: `${error.message}.` }
-        : { type: 'fatal', code: 'INTERNAL', message: (error as Error).stack ?? String(error) },
-    );
-  }
+  if (message.type === 'init') handle = start(message.data);
+  else if (handle === undefined) post({ type: 'fatal', code: 'INTERNAL', message: 'work came before init' });
+  else handle(message);
 });

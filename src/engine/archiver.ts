@@ -5,7 +5,7 @@ import type { Clock } from '../core/clock.js';
 import type { BlobId, IndexId, PackId, PointId } from '../core/ids.js';
 import { PACK_TARGET_BYTES } from '../format/pack.js';
 import type { PutOptions } from '../storage/object-store.js';
-import { runArchivePool, type PoolJob } from './archive-pool.js';
+import { ArchiveWorkers, runArchivePool, type PoolJob } from './archive-pool.js';
 import { SharedBlobIdSet } from './blob-id-set.js';
 import { matchFilesCache, type CacheMatch } from './cache-match.js';
 import type { PreviousChunks } from './file-chunks.js';
@@ -30,6 +30,8 @@ export interface ArchiveOptions {
   readonly filesCache: FilesCache;
   /** `matchFilesCache(walk, filesCache)`, when the caller ran it already (while the KDF ran). */
   readonly cacheMatch?: CacheMatch;
+  /** Workers the caller started ahead (while the KDF ran); archive uses them and stops the rest. */
+  readonly workers?: ArchiveWorkers;
   readonly workerCount?: number;
   /** Storage lock and hold for every object the backup writes (none when immutability is off). */
   readonly putOptions?: PutOptions;
@@ -126,6 +128,7 @@ export async function archive(repo: Repository, walk: WalkResult, options: Archi
       const known = SharedBlobIdSet.build(repo.index.blobIds(), repo.index.blobCount);
       const pool = runArchivePool(orderForBalance(jobs), {
         workerCount: options.workerCount ?? os.availableParallelism(),
+        ...(options.workers === undefined ? {} : { workers: options.workers }),
         workerData: {
           dataKey: repo.keys.dataKey,
           blobIdKey: repo.keys.blobIdKey,
@@ -161,6 +164,7 @@ export async function archive(repo: Repository, walk: WalkResult, options: Archi
     await uploader.drain().catch(() => undefined);
     throw error;
   } finally {
+    await options.workers?.close();
     if (ownStaging !== undefined) await rm(ownStaging, { recursive: true, force: true });
   }
 
@@ -206,6 +210,21 @@ export async function archive(repo: Repository, walk: WalkResult, options: Archi
       await FilesCache.save(options.filesCache, pointId, entries);
     },
   };
+}
+
+/**
+ * Starts the archive workers a backup will need — none when the files cache matched every file — so
+ * that they load while the passphrase KDF still runs. Pass them to `archive`, which stops those it
+ * does not use; a caller that fails before archiving stops them with `close`.
+ */
+export function startArchiveWorkers(
+  walk: WalkResult,
+  match: CacheMatch,
+  workerCount?: number,
+): ArchiveWorkers | undefined {
+  const unmatched = walk.files.length - match.files.size;
+  if (unmatched <= 0) return undefined;
+  return new ArchiveWorkers(Math.min(unmatched, workerCount ?? os.availableParallelism()));
 }
 
 /** Big files first (longest-processing-time scheduling keeps both cores busy to the end). */

@@ -11,6 +11,7 @@ export class SharedBlobIdSet {
   readonly buffer: SharedArrayBuffer;
   readonly #table: Uint8Array;
   readonly #slots: number;
+  readonly #scratch = Buffer.allocUnsafe(ID_BYTES);
 
   private constructor(buffer: SharedArrayBuffer) {
     this.buffer = buffer;
@@ -22,7 +23,11 @@ export class SharedBlobIdSet {
     let slots = 16;
     while (slots < count * 2) slots *= 2;
     const set = new SharedBlobIdSet(new SharedArrayBuffer(slots * ID_BYTES));
-    for (const id of ids) set.#insert(Buffer.from(id, 'hex'));
+    const bytes = Buffer.allocUnsafe(ID_BYTES); // decoded in place: no buffer per id
+    for (const id of ids) {
+      bytes.write(id, 0, ID_BYTES, 'hex');
+      set.#insert(bytes);
+    }
     return set;
   }
 
@@ -31,7 +36,8 @@ export class SharedBlobIdSet {
   }
 
   has(id: BlobId): boolean {
-    return this.hasBytes(Buffer.from(id, 'hex'));
+    this.#scratch.write(id, 0, ID_BYTES, 'hex');
+    return this.hasBytes(this.#scratch);
   }
 
   hasBytes(id: Uint8Array): boolean {

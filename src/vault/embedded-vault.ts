@@ -10,7 +10,7 @@ import type { PointRow } from '../catalog/point-row.js';
 import type { KdfCost } from '../format/key-envelope.js';
 import type { VaultHeader } from '../format/vault-header.js';
 import type { ListedObject, ObjectInfo, ObjectStore, ProbeReport } from '../storage/object-store.js';
-import { archive, type ArchiveProgress } from '../engine/archiver.js';
+import { archive, startArchiveWorkers, type ArchiveProgress, type ArchiveResult } from '../engine/archiver.js';
 import { matchFilesCache } from '../engine/cache-match.js';
 import { FilesCache } from '../engine/files-cache.js';
 import { Repository } from '../engine/repository.js';
@@ -161,16 +161,24 @@ export class EmbeddedVault implements VaultService {
     repoPromise.catch(() => undefined); // awaited below; a failure must not surface as unhandled first
     const [filesCache, walk] = await Promise.all([cachePromise, walkSources(paths)]);
     const cacheMatch = matchFilesCache(walk, filesCache); // on this thread, while the KDF runs on the pool
-    const repo = await repoPromise;
-    const session = await this.#openSession(request);
-    const result = await archive(repo, walk, {
-      clock: this.#options.clock,
-      filesCache,
-      cacheMatch,
-      ...(session.putOptions === undefined ? {} : { putOptions: session.putOptions }),
-      ...(this.#options.workerCount === undefined ? {} : { workerCount: this.#options.workerCount }),
-      ...(onProgress === undefined ? {} : { onProgress }),
-    });
+    const workers = startArchiveWorkers(walk, cacheMatch, this.#options.workerCount);
+    let result: ArchiveResult;
+    let session: Omit<BackupSession, 'release'>;
+    try {
+      const repo = await repoPromise;
+      session = await this.#openSession(request);
+      result = await archive(repo, walk, {
+        clock: this.#options.clock,
+        filesCache,
+        cacheMatch,
+        ...(workers === undefined ? {} : { workers }),
+        ...(session.putOptions === undefined ? {} : { putOptions: session.putOptions }),
+        ...(this.#options.workerCount === undefined ? {} : { workerCount: this.#options.workerCount }),
+        ...(onProgress === undefined ? {} : { onProgress }),
+      });
+    } finally {
+      await workers?.close();
+    }
     const point = await this.#commit(session, {
       ...result,
       warnings: result.warnings.length,
