@@ -11,7 +11,7 @@ import { matchFilesCache, type CacheMatch } from './cache-match.js';
 import type { PreviousChunks } from './file-chunks.js';
 import { FilesCache, type CacheEntry } from './files-cache.js';
 import { PackUploader } from './pack-uploader.js';
-import { isRacy } from './racy-entry.js';
+import { racyCheck } from './racy-entry.js';
 import type { Repository } from './repository.js';
 import type { BlobIndex } from './blob-index.js';
 import type { EntryStat, SourceDir, SourceEntry, SourceFile, WalkResult, WalkWarning } from './source-tree.js';
@@ -203,7 +203,7 @@ export async function archive(repo: Repository, walk: WalkResult, options: Archi
             : entry.kind === 'file'
               ? cachedFiles.has(entry)
               : match.leaves.has(entry),
-        isRacy: (stat) => isRacy(stat, startedAtNs),
+        isRacy: racyCheck(startedAtNs),
       });
       // Everything was a hit and nothing is gone: the cache already says exactly this.
       if (unchanged && entries.length === options.filesCache.size) return;

@@ -11,8 +11,17 @@ import type { EntryStat } from './source-tree.js';
  * timestamps (FAT, some network file systems), where the window is 2 s.
  */
 export function isRacy(stat: EntryStat, backupStartNs: bigint): boolean {
-  const window = stat.ctimeNs % NS_PER_SECOND === 0n ? COARSE_WINDOW_NS : FINE_WINDOW_NS;
-  return stat.mtimeNs > backupStartNs - window || stat.ctimeNs > backupStartNs - window;
+  return racyCheck(backupStartNs)(stat);
+}
+
+/** isRacy for one backup start, with its limits computed once (it runs for every entry). */
+export function racyCheck(backupStartNs: bigint): (stat: EntryStat) => boolean {
+  const fineLimit = backupStartNs - FINE_WINDOW_NS;
+  const coarseLimit = backupStartNs - COARSE_WINDOW_NS;
+  return (stat) => {
+    const limit = stat.ctimeNs % NS_PER_SECOND === 0n ? coarseLimit : fineLimit;
+    return stat.mtimeNs > limit || stat.ctimeNs > limit;
+  };
 }
 
 const NS_PER_SECOND = 1_000_000_000n;
