@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, truncate, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { systemClock } from '../core/clock.js';
@@ -231,5 +231,33 @@ describe('damaged vault objects', () => {
     assert.equal(footerRun.code, 0, describeRun(footerArgs, footerRun));
     const restored = subtree(await snapshotTree(footerTarget), src.slice(1));
     assert.deepEqual(diffTrees(expected.get(pointIds[1] as string) as TreeSnapshot, restored, { metadata: false }), []);
+  });
+  test('a restore whose pack is gone or cut short fails naming the pack, and writes no wrong data', async () => {
+    const pack = objects.filter((o) => o.kind === 'pack').sort((a, b) => b.sizeBytes - a.sizeBytes)[0] as StoredObject;
+    const cases = [
+      { name: 'gone', code: 'NOT_FOUND', damage: (file: string) => unlink(file) },
+      { name: 'cut short', code: 'STORAGE_ERROR', damage: (file: string) => truncate(file, 1024) },
+    ];
+    for (const { name, code, damage } of cases) {
+      const copy = path.join(base, 'copies', `pack-${name.replace(' ', '-')}`);
+      await copyVault(vault, copy);
+      const file = path.join(copy, pack.key);
+      await chmod(file, 0o644);
+      await damage(file);
+      const target = path.join(base, `cli-restore-pack-${name.replace(' ', '-')}`);
+      const args = ['restore', '--vault', copy, 'latest', '--target', target];
+      const result = await runAmber(args, run);
+      assert.equal(result.code, 1, describeRun(args, result));
+      assert.match(result.stderr, new RegExp(`${pack.id}.*\\[${code}\\]`), describeRun(args, result));
+      assert.deepEqual(stackLines(result.stderr), []);
+      // What was restored before the failure is exactly the source's; the file that failed is not left half-written.
+      const partial = subtree(await snapshotTree(target), src.slice(1));
+      const problems = diffTrees(expected.get(pointIds[1] as string) as TreeSnapshot, partial, { metadata: false });
+      assert.deepEqual(
+        problems.filter((p) => !p.startsWith('missing: ')),
+        [],
+        `wrong data restored with a pack ${name}`,
+      );
+    }
   });
 });

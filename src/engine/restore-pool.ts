@@ -18,28 +18,45 @@ export async function runRestorePool(
   const shares = shareOut(files, Math.max(1, Math.min(options.workerCount, files.length)));
   const packFiles = localPackFiles(repo, files);
   const workers: Worker[] = [];
+  const stop = new SharedArrayBuffer(4);
   try {
-    await Promise.all(
-      shares.map(async (share) => {
-        const worker = new Worker(new URL('./restore-worker.js', import.meta.url), {
-          resourceLimits: WORKER_RESOURCE_LIMITS,
-          workerData: {
-            dataKey: repo.keys.dataKey,
-            blobIdKey: repo.keys.blobIdKey,
-            chunkerKey: repo.keys.chunkerKey,
-            files: share,
-            asRoot: options.asRoot,
-            ...(packFiles === undefined ? {} : { packFiles }),
-          } satisfies RestoreWorkerData,
-        });
-        workers.push(worker);
+    const ends = shares.map(async (share) => {
+      const worker = new Worker(new URL('./restore-worker.js', import.meta.url), {
+        resourceLimits: WORKER_RESOURCE_LIMITS,
+        workerData: {
+          dataKey: repo.keys.dataKey,
+          blobIdKey: repo.keys.blobIdKey,
+          chunkerKey: repo.keys.chunkerKey,
+          files: share,
+          asRoot: options.asRoot,
+          stop,
+          ...(packFiles === undefined ? {} : { packFiles }),
+        } satisfies RestoreWorkerData,
+      });
+      workers.push(worker);
+      try {
         await serve(repo, worker, options.onProgress);
-      }),
-    );
+      } catch (error) {
+        // The others stop at their next blob and remove the file they were writing.
+        Atomics.store(new Int32Array(stop), 0, 1);
+        throw error;
+      }
+    });
+    const settled = Promise.allSettled(ends);
+    try {
+      await Promise.all(ends);
+    } catch (error) {
+      // Let the other workers stop cleanly (no half-written file left), but not wait forever.
+      await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]);
+      throw error;
+    }
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }
+
+/** How long the other workers may take to stop after one failed. */
+const STOP_WAIT_MS = 10_000;
 
 function localPackFiles(repo: Repository, files: readonly RestoreFileTask[]): Record<string, string> | undefined {
   const { store } = repo;
@@ -84,6 +101,7 @@ function serve(repo: Repository, worker: Worker, onProgress: (files: number, byt
           onProgress(message.files, message.bytes);
           break;
         case 'done':
+        case 'stopped':
           resolve();
           break;
         case 'failed':

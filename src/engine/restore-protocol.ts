@@ -23,6 +23,8 @@ export interface RestoreWorkerData {
    * worker then reads them itself into one reused buffer. Otherwise it asks the main thread.
    */
   readonly packFiles?: Readonly<Record<string, string>>;
+  /** One Int32 cell, set by the main thread when another worker failed: stop at the next blob. */
+  readonly stop: SharedArrayBuffer;
 }
 
 /** A read of `length` bytes at `offset` of a pack; length -1 means the whole pack. */
@@ -38,6 +40,8 @@ export type FromRestoreWorker =
   | PackReadRequest
   | { readonly type: 'progress'; readonly files: number; readonly bytes: number }
   | { readonly type: 'done' }
+  /** Stopped on request, the file it was writing removed. */
+  | { readonly type: 'stopped' }
   | {
       readonly type: 'failed';
       readonly code: string;

@@ -1,4 +1,14 @@
-import { closeSync, constants, fchmodSync, fchownSync, futimesSync, openSync, readSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fchownSync,
+  futimesSync,
+  openSync,
+  readSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AmberError, isAmberError } from '../core/errors.js';
 import type { ErrorCode } from '../core/error-catalog.js';
@@ -30,6 +40,14 @@ const UNIT_MAX_GAP_BYTES = 256 * 1024;
 const UNITS_AHEAD = 2;
 
 const collected = bufferCollector(4 * 1024 * 1024);
+const stopCell = new Int32Array(data.stop);
+
+/** Another worker failed: this one ends at the next blob (its partial file removed). */
+class Stopped extends Error {}
+
+function checkStop(): void {
+  if (Atomics.load(stopCell, 0) !== 0) throw new Stopped('stopped');
+}
 const scratch = new BlobScratch();
 
 let nextRequestId = 0;
@@ -153,6 +171,7 @@ function readStored(entry: PackEntry): Buffer | Promise<Buffer> {
 }
 
 async function restoreFile(file: RestoreFileTask): Promise<number> {
+  checkStop();
   const fd = openSync(
     file.path,
     constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
@@ -161,6 +180,7 @@ async function restoreFile(file: RestoreFileTask): Promise<number> {
   let written = 0;
   try {
     for (const { packId, entry } of file.blobs) {
+      checkStop();
       const plain = openBlob(keys, packId, entry, await readStored(entry), scratch);
       for (let at = 0; at < plain.length;) at += writeSync(fd, plain, at, plain.length - at);
       written += plain.length;
@@ -170,9 +190,13 @@ async function restoreFile(file: RestoreFileTask): Promise<number> {
     fchmodSync(fd, file.mode & 0o7777);
     const seconds = secondsOf(file.mtimeNs);
     futimesSync(fd, seconds, seconds);
-  } finally {
+  } catch (error) {
+    // A file that could not be restored whole does not stay behind looking restored.
     closeSync(fd);
+    unlinkSync(file.path);
+    throw error;
   }
+  closeSync(fd);
   return written;
 }
 
@@ -198,6 +222,10 @@ run()
     local.fd = -1;
   })
   .catch((error: unknown) => {
+    if (error instanceof Stopped) {
+      port.postMessage({ type: 'stopped' } satisfies FromRestoreWorker);
+      return;
+    }
     const failure: FromRestoreWorker = isAmberError(error)
       ? { type: 'failed', code: error.code, message: error.message, details: { ...error.details } }
       : { type: 'failed', code: 'INTERNAL', message: (error as Error).message, details: {} };
