@@ -76,12 +76,7 @@ function start(data: ArchiveWorkerData): (message: Exclude<ToWorker, { type: 'in
   function storeChunk(chunk: Uint8Array, id: BlobId): BlobId {
     if (written.has(id) || known.has(id)) return id;
     // A stored payload is never larger than the chunk, so the chunk's size is a safe bound.
-    if (
-      staged !== undefined &&
-      (!staged.fits(chunk.length) || staged.byteLength + chunk.length > data.packTargetBytes)
-    ) {
-      flushPack();
-    }
+    if (staged !== undefined && (staged.full || staged.byteLength + chunk.length > data.packTargetBytes)) flushPack();
     stagedPack().add(id, chunk);
     written.add(id);
     collected(chunk.length);

@@ -82,11 +82,7 @@ export class FilesCache {
     const facts = factsOf(kind, stat);
     const factsAt = line.indexOf('\t') + 1;
     if (!line.startsWith(facts, factsAt)) return undefined;
-    const idsAt = factsAt + facts.length;
-    if ((line.length - idsAt) % ID_HEX !== 0) return undefined;
-    const ids: BlobId[] = [];
-    for (let i = idsAt; i < line.length; i += ID_HEX) ids.push(line.slice(i, i + ID_HEX) as BlobId);
-    return ids;
+    return idsFrom(line, factsAt + facts.length);
   }
 
   /**
@@ -100,10 +96,7 @@ export class FilesCache {
     if (!line.startsWith(`${KIND_CODES.file}\t`, factsAt)) return undefined;
     let idsAt = factsAt;
     for (let field = 0; field < FACT_FIELDS; field++) idsAt = line.indexOf('\t', idsAt) + 1;
-    if (idsAt === 0 || (line.length - idsAt) % ID_HEX !== 0) return undefined;
-    const ids: BlobId[] = [];
-    for (let i = idsAt; i < line.length; i += ID_HEX) ids.push(line.slice(i, i + ID_HEX) as BlobId);
-    return ids;
+    return idsAt === 0 ? undefined : idsFrom(line, idsAt);
   }
 
   /** Replaces the cache with the entries of a committed point, atomically (temp + fsync + rename). */
@@ -124,6 +117,14 @@ export class FilesCache {
     }
     await rename(tmp, previous.#file);
   }
+}
+
+/** The concatenated hex ids that end a line from `idsAt` on; undefined when they are not whole ids. */
+function idsFrom(line: string, idsAt: number): BlobId[] | undefined {
+  if ((line.length - idsAt) % ID_HEX !== 0) return undefined;
+  const ids: BlobId[] = [];
+  for (let i = idsAt; i < line.length; i += ID_HEX) ids.push(line.slice(i, i + ID_HEX) as BlobId);
+  return ids;
 }
 
 /** The fields of a line between the path and the ids, each followed by a tab. */

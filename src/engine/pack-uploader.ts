@@ -72,8 +72,8 @@ export class PackUploader {
     onSettled?: () => void,
   ): Promise<void> {
     this.#throwIfFailed();
-    const bytes = { byteLength: pack.byteLength };
-    while (this.#inFlightBytes > 0 && this.#inFlightBytes + bytes.byteLength > this.#maxInFlightBytes) {
+    const { byteLength } = pack;
+    while (this.#inFlightBytes > 0 && this.#inFlightBytes + byteLength > this.#maxInFlightBytes) {
       await Promise.race(this.#inFlight);
       this.#throwIfFailed();
     }
@@ -82,7 +82,7 @@ export class PackUploader {
       this.addedStoredBytes += entry.length;
     }
     this.newBlobs += entries.length;
-    this.#inFlightBytes += bytes.byteLength;
+    this.#inFlightBytes += byteLength;
     const upload = (
       pack instanceof Uint8Array
         ? this.#repo.putPack(packId, pack, this.#putOptions)
@@ -96,7 +96,7 @@ export class PackUploader {
         this.#failure ??= error;
       })
       .finally(() => {
-        this.#inFlightBytes -= bytes.byteLength;
+        this.#inFlightBytes -= byteLength;
         this.#inFlight.delete(upload);
         onSettled?.();
       });

@@ -15,6 +15,7 @@ import type { ErrorCode } from '../core/error-catalog.js';
 import { objectKeys, type PackId } from '../core/ids.js';
 import { BlobScratch, openBlob, type PackEntry } from '../format/pack.js';
 import type { VaultKeys } from '../format/vault-keys.js';
+import { translateFsError } from '../storage/storage-errors.js';
 import type { FromRestoreWorker, RestoreFileTask, RestoreWorkerData, ToRestoreWorker } from './restore-protocol.js';
 import { secondsOf } from './utimes-seconds.js';
 import { bufferCollector } from './worker-memory.js';
@@ -40,6 +41,7 @@ const UNIT_MAX_GAP_BYTES = 256 * 1024;
 const UNITS_AHEAD = 2;
 
 const collected = bufferCollector(4 * 1024 * 1024);
+const scratch = new BlobScratch();
 const stopCell = new Int32Array(data.stop);
 
 /** Another worker failed: this one ends at the next blob (its partial file removed). */
@@ -48,7 +50,6 @@ class Stopped extends Error {}
 function checkStop(): void {
   if (Atomics.load(stopCell, 0) !== 0) throw new Stopped('stopped');
 }
-const scratch = new BlobScratch();
 
 let nextRequestId = 0;
 const pending = new Map<number, { resolve: (b: Buffer) => void; reject: (e: Error) => void }>();
@@ -137,10 +138,7 @@ function readUnitLocally(unit: ReadUnit, packFile: string): void {
     try {
       local.fd = openSync(packFile, constants.O_RDONLY);
     } catch (error) {
-      const key = objectKeys.pack(unit.packId);
-      throw (error as NodeJS.ErrnoException).code === 'ENOENT'
-        ? new AmberError('NOT_FOUND', `The object ${key} does not exist in storage.`, { details: { key } })
-        : new AmberError('STORAGE_ERROR', `Cannot read ${key}: ${(error as Error).message}.`, { details: { key } });
+      throw translateFsError(error, objectKeys.pack(unit.packId), 'get');
     }
     local.packId = unit.packId;
   }

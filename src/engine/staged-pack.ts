@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, constants, openSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { BlobId, PackId } from '../core/ids.js';
 import { PackWriter, type PackEntry } from '../format/pack.js';
 import type { VaultKeys } from '../format/vault-keys.js';
+import { tempName } from '../storage/local-fs.js';
 
 /** Writing a staged pack failed (e.g. the disk is full): the backup fails; it is no file's warning. */
 export class StagingError extends Error {}
@@ -24,7 +24,7 @@ export class StagedPack {
   /** Creates the file; `buffer` (1 MiB or so) is the worker's, reused pack after pack. */
   constructor(dir: string, keys: VaultKeys, buffer: Buffer) {
     this.#dir = dir;
-    this.file = path.join(dir, `${randomBytes(12).toString('hex')}.pack`);
+    this.file = path.join(dir, tempName('.pack'));
     try {
       this.#fd = openSync(
         this.file,
@@ -35,16 +35,16 @@ export class StagedPack {
       throw new StagingError(`Cannot create a pack in ${dir}: ${(error as Error).message}`, { cause: error });
     }
     this.#buffer = buffer;
-    this.#pack = new PackWriter(keys, { write: (bytes: Uint8Array) => this.#write(bytes) });
+    this.#pack = new PackWriter(keys, { write: (bytes) => this.#write(bytes) });
   }
 
   get byteLength(): number {
     return this.#pack.byteLength;
   }
 
-  /** True when a blob of `payloadBytes` fits the pack's blob table. */
-  fits(payloadBytes: number): boolean {
-    return this.#pack.fits(payloadBytes);
+  /** True when the pack holds the most blobs a pack may. */
+  get full(): boolean {
+    return this.#pack.full;
   }
 
   add(id: BlobId, chunk: Uint8Array): void {

@@ -44,24 +44,6 @@ export function sealAfter(prefix: Uint8Array, key: Buffer, plaintext: Uint8Array
 }
 
 /**
- * Writes `seal(key, plaintext, aad)` into `target` at `offset` (no new record buffer; used by pack
- * writers that fill a preallocated pack). Returns the number of bytes written.
- */
-export function sealInto(target: Buffer, offset: number, key: Buffer, plaintext: Uint8Array, aad: Uint8Array): number {
-  const length = SEAL_OVERHEAD_BYTES + plaintext.length;
-  if (offset + length > target.length) throw new RangeError('sealInto: the record does not fit in the target');
-  const nonce = target.subarray(offset, offset + NONCE_BYTES);
-  takeNonceInto(nonce);
-  const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
-  cipher.setAAD(aad);
-  let at = offset + NONCE_BYTES;
-  at += cipherInSlices(cipher, plaintext, target, at);
-  at += cipher.final().copy(target, at);
-  cipher.getAuthTag().copy(target, at);
-  return length;
-}
-
-/**
  * Streams `seal(key, plaintext, aad)` to `write` in pieces (nonce, ciphertext slices, tag), without
  * a buffer for the whole record. Returns the record's length.
  */

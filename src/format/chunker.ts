@@ -14,6 +14,14 @@ export const DEFAULT_CHUNKER_PARAMS: ChunkerParams = {
   maxSizeBytes: 8 * 1024 * 1024,
 };
 
+/**
+ * Room for the largest chunk of the default chunker plus some overhead (a record's seal, zstd's
+ * bound): scratch buffers are sized to this once, at first use, instead of growing blob by blob —
+ * each outgrown buffer would be left to the memory allocator, which keeps such freed memory in the
+ * thread's arena (tens of MiB per worker).
+ */
+export const CHUNK_SCRATCH_BYTES = DEFAULT_CHUNKER_PARAMS.maxSizeBytes + 64 * 1024;
+
 const GEAR_ENTRIES = 256;
 /** Bytes of hash warm-up before the first cut candidate: a 32-bit gear hash sees the last 32 bytes. */
 const WINDOW_BYTES = 32;

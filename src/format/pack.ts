@@ -1,7 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { AmberError } from '../core/errors.js';
 import { asPackId, objectKeys, type BlobId, type PackId } from '../core/ids.js';
-import { SEAL_OVERHEAD_BYTES, seal, sealInto, sealToSink, tryOpen } from './aead.js';
+import { SEAL_OVERHEAD_BYTES, seal, sealToSink, tryOpen } from './aead.js';
+import { CHUNK_SCRATCH_BYTES } from './chunker.js';
 import { computeBlobId } from './blob-id.js';
 import { compressBlobTransient, decompressBlob, type Compression } from './compression.js';
 import { corruptObject, unsupportedFormat } from './format-errors.js';
@@ -21,7 +22,7 @@ export type { BlobType, PackEntry } from './pack-entry.js';
 
 /** A writer finishes a pack once it holds this many bytes. */
 export const PACK_TARGET_BYTES = 16 * 1024 * 1024;
-/** Writers finish a pack at this many blobs, which bounds the footer (and a preallocated pack). */
+/** Writers finish a pack at this many blobs, which bounds the footer. */
 export const PACK_MAX_BLOBS = 50_000;
 
 const PACK_MAGIC = Buffer.from('AMBERPK1', 'latin1');
@@ -43,63 +44,40 @@ function blobAad(type: BlobType, blobId: BlobId): Buffer {
   return aad;
 }
 
-/** Bytes of a sealed footer with `entries` entries, plus the trailer. */
-function footerBytesFor(entries: number): number {
-  return SEAL_OVERHEAD_BYTES + 1 + entries * PACK_ENTRY_BYTES + TRAILER_BYTES;
-}
-
-/**
- * Builds one pack (docs/format.md §7): sealed blob records back to back, then the sealed footer,
- * its u32 LE length and "AMBERPK1". The pack id (SHA-256 of every stored byte) is hashed while
- * blobs are added, so finishing costs one copy and no second hash.
- */
-/**
- * Scratch buffers are sized once for the largest blob of the default chunker (8 MiB and a record's
- * overhead) at first use: growing them blob by blob would leave every smaller buffer to the memory
- * allocator, which keeps such freed memory in the thread's arena (tens of MiB per worker).
- */
-const SCRATCH_MIN_BYTES = 8 * 1024 * 1024 + 64 * 1024;
-
 /** Where a streaming PackWriter sends the pack's bytes, in order: each record in pieces, then the footer and trailer. */
 export interface PackSink {
   /** Consumes the bytes now: they may be reused once this returns. */
   write(bytes: Uint8Array): void;
 }
 
+/**
+ * Builds one pack (docs/format.md §7): sealed blob records back to back, then the sealed footer,
+ * its u32 LE length and "AMBERPK1". The pack id (SHA-256 of every stored byte) is hashed while
+ * blobs are added, so finishing costs no second hash.
+ */
 export class PackWriter {
   readonly #keys: VaultKeys;
   readonly #hash: Hash = createHash('sha256');
   readonly #records: Buffer[] = [];
   readonly #entries: PackEntry[] = [];
   readonly #blobIds = new Set<string>();
-  /** When set, records are sealed straight into this buffer and finish() returns a view of it. */
-  readonly #output: Buffer | undefined;
   /** When set, each record streams to it in pieces as it is sealed (see PackSink). */
   readonly #sink: PackSink | undefined;
   #byteLength = 0;
   #finished = false;
 
   /**
-   * `target`: nothing (records are kept, finish() concatenates them), a preallocated buffer (records
-   * are sealed into it), or a sink (records stream out as they are sealed; finish() returns no bytes).
+   * Without a sink, records are kept and finish() returns the whole pack; with one, they stream out
+   * as they are sealed and finish() returns no bytes.
    */
-  constructor(keys: VaultKeys, target?: Buffer | PackSink) {
+  constructor(keys: VaultKeys, sink?: PackSink) {
     this.#keys = keys;
-    if (Buffer.isBuffer(target)) this.#output = target;
-    else this.#sink = target;
+    this.#sink = sink;
   }
 
-  /** The size a preallocated output buffer needs for packs of up to `recordBytes` of records. */
-  static outputBytesFor(recordBytes: number): number {
-    return recordBytes + footerBytesFor(PACK_MAX_BLOBS);
-  }
-
-  /** True when a blob with a payload of `payloadBytes` can still be added (always, without an output buffer). */
-  fits(payloadBytes: number): boolean {
-    if (this.#entries.length >= PACK_MAX_BLOBS) return false;
-    if (this.#output === undefined) return true;
-    const recordBytes = this.#byteLength + SEAL_OVERHEAD_BYTES + payloadBytes;
-    return recordBytes + footerBytesFor(this.#entries.length + 1) <= this.#output.length;
+  /** True when the pack holds the most blobs a pack may: finish it before adding more. */
+  get full(): boolean {
+    return this.#entries.length >= PACK_MAX_BLOBS;
   }
 
   /** Bytes of blob records so far (the final pack adds the footer). */
@@ -140,9 +118,7 @@ export class PackWriter {
     if (rawLength > MAX_U32 || this.#byteLength + payload.length + SEAL_OVERHEAD_BYTES > MAX_U32) {
       throw new AmberError('INTERNAL', 'A pack cannot exceed 4 GiB; finish it before adding more blobs.');
     }
-    if (!this.fits(payload.length)) {
-      throw new AmberError('INTERNAL', 'The blob does not fit in this pack; finish the pack first.');
-    }
+    if (this.full) throw new AmberError('INTERNAL', 'The pack holds the most blobs a pack may; finish it first.');
     const offset = this.#byteLength;
     let length: number;
     if (this.#sink !== undefined) {
@@ -151,14 +127,11 @@ export class PackWriter {
         this.#hash.update(piece);
         sink.write(piece);
       });
-    } else if (this.#output === undefined) {
+    } else {
       const record = seal(this.#keys.dataKey, payload, blobAad(type, blobId));
       this.#records.push(record);
       this.#hash.update(record);
       length = record.length;
-    } else {
-      length = sealInto(this.#output, offset, this.#keys.dataKey, payload, blobAad(type, blobId));
-      this.#hash.update(this.#output.subarray(offset, offset + length));
     }
     this.#entries.push({ blobId, type, offset, length, rawLength, compression });
     this.#blobIds.add(blobId);
@@ -185,13 +158,9 @@ export class PackWriter {
       this.#sink.write(footer);
       this.#sink.write(trailer);
       bytes = Buffer.alloc(0);
-    } else if (this.#output === undefined) {
+    } else {
       bytes = Buffer.concat([...this.#records, footer, trailer]);
       this.#records.length = 0;
-    } else {
-      footer.copy(this.#output, this.#byteLength);
-      trailer.copy(this.#output, this.#byteLength + footer.length);
-      bytes = this.#output.subarray(0, this.#byteLength + footer.length + TRAILER_BYTES);
     }
     const byteLength = this.#byteLength + footer.length + TRAILER_BYTES;
     return { packId, bytes, byteLength, entries: [...this.#entries] };
@@ -262,8 +231,9 @@ export class BlobScratch {
 
   fit(entry: PackEntry): void {
     if (this.payload.length < entry.length)
-      this.payload = Buffer.allocUnsafe(Math.max(entry.length, SCRATCH_MIN_BYTES));
-    if (this.raw.length < entry.rawLength) this.raw = Buffer.allocUnsafe(Math.max(entry.rawLength, SCRATCH_MIN_BYTES));
+      this.payload = Buffer.allocUnsafe(Math.max(entry.length, CHUNK_SCRATCH_BYTES));
+    if (this.raw.length < entry.rawLength)
+      this.raw = Buffer.allocUnsafe(Math.max(entry.rawLength, CHUNK_SCRATCH_BYTES));
   }
 }
 

@@ -1,4 +1,5 @@
 import zstd from 'zstd-napi/binding.js';
+import { CHUNK_SCRATCH_BYTES } from './chunker.js';
 
 /*
  * The one place that talks to zstd. Uses the low-level contexts so that compression writes into a
@@ -27,8 +28,6 @@ function compressionContext(level: ZstdLevel): InstanceType<typeof zstd.CCtx> {
 const dctx = new zstd.DCtx();
 /** Outputs up to this size reuse one scratch buffer (covers 8 MiB chunks); larger ones get their own. */
 const MAX_SCRATCH_BYTES = 16 * 1024 * 1024;
-/** Covers compressBound of an 8 MiB chunk (the default largest chunk). */
-const MIN_SCRATCH_BYTES = 8 * 1024 * 1024 + 64 * 1024;
 let scratch = Buffer.allocUnsafe(0);
 
 /**
@@ -41,9 +40,7 @@ export function zstdCompressTransient(src: Uint8Array, level: ZstdLevel = 1): Bu
     const target = Buffer.allocUnsafe(bound);
     return target.subarray(0, compressionContext(level).compress2(target, src));
   }
-  // Sized once for the largest chunk at first use: growing step by step would leave each smaller
-  // buffer to the allocator, which keeps such freed memory in the thread's arena.
-  if (scratch.length < bound) scratch = Buffer.allocUnsafe(Math.max(bound, MIN_SCRATCH_BYTES));
+  if (scratch.length < bound) scratch = Buffer.allocUnsafe(Math.max(bound, CHUNK_SCRATCH_BYTES));
   return scratch.subarray(0, compressionContext(level).compress2(scratch, src));
 }
 
