@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { dropCachedPages } from './page-cache.js';
 import { errnoCode, invalidArgument } from './storage-errors.js';
 
 /** Small durable-file-system helpers of the local driver. Errors are left for the caller to translate. */
@@ -30,7 +31,11 @@ export async function writeDurableFile(filePath: string, data: Uint8Array, mode:
   await handle.close();
 }
 
-/** Gives a finished file its mode and fsyncs it (a file written elsewhere, about to be linked into place). */
+/**
+ * Gives a finished file its mode and fsyncs it (a file written elsewhere, about to be linked into
+ * place: a staged pack). Its pages then leave the page cache: it is large and read again only much
+ * later (see page-cache.ts).
+ */
 export async function makeFileDurable(filePath: string, mode: number): Promise<void> {
   const handle = await fs.open(filePath, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
   try {
@@ -38,6 +43,7 @@ export async function makeFileDurable(filePath: string, mode: number): Promise<v
     if (!stats.isFile()) throw new Error(`${filePath} is not a regular file`);
     await handle.chmod(mode);
     await handle.sync();
+    dropCachedPages(handle.fd);
   } finally {
     await handle.close();
   }

@@ -5,6 +5,7 @@ import { AmberError } from '../core/errors.js';
 import type { ImmutableAttribute } from './immutable-attribute.js';
 import { fsyncDir, tempName, unlinkIfPresent, writeDurableFile } from './local-fs.js';
 import type { ProbeCheck, ProbeReport } from './object-store.js';
+import { dropCachedPages, pageCacheHintsUnavailable, residentPages } from './page-cache.js';
 import { errnoCode } from './storage-errors.js';
 
 const GIB = 1024 ** 3;
@@ -21,7 +22,8 @@ export interface LocalProbeTarget {
 /**
  * What the local driver really enforces here, checked on a probe file in `.tmp` (removed afterwards):
  * root writable, fsync, atomic no-overwrite (link refuses an existing name), read-only files, the
- * immutable attribute (and that unlinking an immutable file fails with EPERM), free space.
+ * page-cache drop of stored packs, the immutable attribute (and that unlinking an immutable file
+ * fails with EPERM), free space.
  */
 export async function runLocalProbe(target: LocalProbeTarget): Promise<ProbeReport> {
   const checks: ProbeCheck[] = [];
@@ -39,6 +41,7 @@ export async function runLocalProbe(target: LocalProbeTarget): Promise<ProbeRepo
       });
       await check(checks, 'atomic no-overwrite', () => checkNoOverwrite(probePath, linkPath));
       await check(checks, 'read-only files', () => checkReadOnly(probePath));
+      await check(checks, 'packs leave the page cache', () => checkPageCacheDrop(probePath));
       checks.push(await checkImmutable(target.immutable, probePath));
     }
   } finally {
@@ -79,6 +82,25 @@ async function checkReadOnly(probePath: string): Promise<string> {
   return asRoot
     ? 'objects are mode 0444 (running as root, which ignores file modes: the immutable attribute matters)'
     : 'objects are mode 0444';
+}
+
+/** A stored pack's pages are dropped once durable (page-cache.ts): tried on the probe file. */
+async function checkPageCacheDrop(probePath: string): Promise<string> {
+  const unavailable = pageCacheHintsUnavailable();
+  if (unavailable !== null) throw new Error(`not in use: ${unavailable}`);
+  const handle = await fs.open(probePath, fsConstants.O_RDONLY);
+  try {
+    await handle.read(Buffer.alloc(1), 0, 1, 0);
+    const before = residentPages(handle.fd);
+    dropCachedPages(handle.fd);
+    const after = residentPages(handle.fd);
+    if (after !== 0) {
+      throw new AmberError('STORAGE_ERROR', `posix_fadvise left ${String(after)} of ${String(before)} page(s) cached`);
+    }
+    return 'a stored pack is dropped from the page cache once durable (posix_fadvise DONTNEED)';
+  } finally {
+    await handle.close();
+  }
 }
 
 async function checkImmutable(immutable: ImmutableAttribute, probePath: string): Promise<ProbeCheck> {

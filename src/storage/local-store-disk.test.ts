@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, describe, it, type TestContext } from 'node:test';
@@ -6,6 +7,7 @@ import { MS_PER_HOUR, MS_PER_MINUTE } from '../core/clock.js';
 import { isAmberError } from '../core/errors.js';
 import { FakeClock } from '../core/testing/fake-clock.js';
 import { LocalStore, type LocalStoreOptions } from './local-store.js';
+import { pageCacheHintsUnavailable, residentPages } from './page-cache.js';
 import { listKeys, rejectsWithCode } from './testing/conformance-support.js';
 import { countImmutable, makeTempRoot, removeTempRoot } from './testing/temp-root.js';
 
@@ -27,6 +29,17 @@ async function openStore(
   const root = await makeRoot();
   const clock = new FakeClock();
   return { store: await LocalStore.open(root, clock, options), clock, root };
+}
+
+async function residentPagesOf(filePath: string): Promise<number> {
+  const handle = await fs.open(filePath, 'r');
+  try {
+    const pages = residentPages(handle.fd);
+    assert.notEqual(pages, null, 'mincore works here');
+    return pages ?? 0;
+  } finally {
+    await handle.close();
+  }
 }
 
 function isImmutable(filePath: string): boolean {
@@ -73,6 +86,20 @@ describe('LocalStore on disk', () => {
     await rejectsWithCode(store.putFile('packs/ab/other', outside), 'INVALID_ARGUMENT');
     assert.equal(await fs.readFile(outside, 'utf8'), 'mine');
     assert.equal(await store.has('packs/ab/other'), false);
+  });
+
+  it('drops a stored staged file from the page cache once it is durable, and says so in its probe', async () => {
+    // The native addon is built by `npm install`; on Linux its absence is a broken install, not a skip.
+    assert.equal(pageCacheHintsUnavailable(), null);
+    const { store, root } = await openStore();
+    const staged = path.join(store.stagingDir, 'big.pack');
+    await fs.writeFile(staged, randomBytes(4 * 1024 * 1024));
+    assert.ok((await residentPagesOf(staged)) > 0, 'a file just written is cached');
+    await store.putFile('packs/cd/cdef', staged);
+    assert.equal(await residentPagesOf(path.join(root, 'packs/cd/cdef')), 0);
+    const check = (await store.probe()).checks.find((c) => c.name === 'packs leave the page cache');
+    assert.equal(check?.ok, true, check?.detail);
+    await store.close();
   });
 
   it('reports the immutable attribute as supported in its probe and capabilities', async (t) => {
