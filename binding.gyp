@@ -1,9 +1,9 @@
 {
   "targets": [
     {
-      "target_name": "page_cache",
-      "sources": ["native/page-cache.c"],
-      "cflags": ["-O2", "-Wall", "-Wextra"],
+      "target_name": "amber_native",
+      "sources": ["native/addon.c", "native/napi-util.c", "native/page-cache.c", "native/dir-scan.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-std=gnu11"],
       "defines": ["NAPI_VERSION=8"]
     }
   ]

@@ -12,7 +12,18 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 type Layer =
-  'core' | 'format' | 'storage' | 'catalog' | 'engine' | 'vault' | 'server' | 'client' | 'cli' | 'bench' | 'e2e';
+  | 'core'
+  | 'native'
+  | 'format'
+  | 'storage'
+  | 'catalog'
+  | 'engine'
+  | 'vault'
+  | 'server'
+  | 'client'
+  | 'cli'
+  | 'bench'
+  | 'e2e';
 
 interface LayerRule {
   /** Our layers this layer may import, besides itself. */
@@ -46,13 +57,17 @@ const LAYER_RULES: Readonly<Record<Layer, LayerRule>> = {
     deniedBuiltins: IO_BUILTINS,
     why: 'core is the pure domain (rules, decisions, ids, errors): it decides from values and an injected Clock, so it is tested without disks, sockets or processes',
   },
+  native: {
+    mayImport: [],
+    why: "bindings to Amber's native addon (native/*.c): system calls Node lacks, used by storage and engine to be faster, never needed for a correct result",
+  },
   format: {
     mayImport: ['core'],
     onlyExternals: ['node:crypto', 'node:buffer', 'zstd-napi'],
     why: 'the repository format is pure functions over bytes (docs/format.md); reading and writing objects belongs to storage and engine',
   },
   storage: {
-    mayImport: ['core'],
+    mayImport: ['core', 'native'],
     why: 'storage moves opaque objects under keys and enforces locks; it knows nothing of packs, points, catalogs or vaults',
   },
   catalog: {
@@ -60,31 +75,43 @@ const LAYER_RULES: Readonly<Record<Layer, LayerRule>> = {
     why: 'the catalog is an index the vault service fills and rebuilds from storage; it never reads storage or the format itself',
   },
   engine: {
-    mayImport: ['core', 'format', 'storage'],
+    mayImport: ['core', 'native', 'format', 'storage'],
     why: 'the agent-side engine writes the format to a store; retention, approvals and the catalog are decided by the vault service, never by an agent',
   },
   vault: {
-    mayImport: ['core', 'format', 'storage', 'catalog', 'engine'],
+    mayImport: ['core', 'native', 'format', 'storage', 'catalog', 'engine'],
     why: 'use cases compose the lower layers and never depend on a transport (HTTP server or CLI)',
   },
   server: {
-    mayImport: ['core', 'format', 'storage', 'catalog', 'engine', 'vault', 'bench'],
+    mayImport: ['core', 'native', 'format', 'storage', 'catalog', 'engine', 'vault', 'bench'],
     why: 'the server is an HTTP adapter over the vault service; code shared with the CLI lives in a lower layer, so the server never loads terminal code',
   },
   client: {
-    mayImport: ['core', 'format', 'storage', 'catalog', 'engine', 'vault'],
+    mayImport: ['core', 'native', 'format', 'storage', 'catalog', 'engine', 'vault'],
     why: 'the HTTP client is the vault service seen from another host: it runs the engine locally and talks to the server only over HTTP, never by importing it',
   },
   cli: {
-    mayImport: ['core', 'format', 'storage', 'catalog', 'engine', 'vault', 'server', 'client', 'bench'],
+    mayImport: ['core', 'native', 'format', 'storage', 'catalog', 'engine', 'vault', 'server', 'client', 'bench'],
     why: 'the CLI is the outermost edge: it builds drivers and may embed the server or its client',
   },
   bench: {
-    mayImport: ['core', 'format', 'storage', 'catalog', 'engine', 'vault', 'server', 'client', 'cli'],
+    mayImport: ['core', 'native', 'format', 'storage', 'catalog', 'engine', 'vault', 'server', 'client', 'cli'],
     why: 'benchmarks measure any layer',
   },
   e2e: {
-    mayImport: ['core', 'format', 'storage', 'catalog', 'engine', 'vault', 'server', 'client', 'cli', 'bench'],
+    mayImport: [
+      'core',
+      'native',
+      'format',
+      'storage',
+      'catalog',
+      'engine',
+      'vault',
+      'server',
+      'client',
+      'cli',
+      'bench',
+    ],
     why: 'end-to-end tests drive the whole product from outside, as a user does',
   },
 };

@@ -1,8 +1,11 @@
-import { lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
+import { constants as fsConstants, lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { AmberError } from '../core/errors.js';
+import { scanDirectory, type DirectoryScan, type ScannedEntry } from '../native/dir-scan.js';
 import type { EntryStat, SourceDir, SourceEntry, SourceFile, WalkResult, WalkWarning } from './source-tree.js';
+
+const { S_IFMT, S_IFDIR, S_IFREG, S_IFLNK, S_IFIFO, S_IFSOCK } = fsConstants;
 
 /**
  * Walks the given absolute source paths with lstat (symlinks are recorded, never followed) and
@@ -10,9 +13,10 @@ import type { EntryStat, SourceDir, SourceEntry, SourceFile, WalkResult, WalkWar
  * / → home → ann → docs → …, so a restore recreates the absolute layout under its target.
  * Unreadable directories and entries that vanish mid-walk become warnings; the walk goes on.
  *
- * It uses synchronous lstat/readdir (three times faster than promises for many small calls, and no
- * garbage from promise plumbing) and yields to the event loop after each directory, so that work
- * started before it (the passphrase KDF, index loading) keeps moving.
+ * Each directory is listed and its entries lstat'ed in one native call (src/native/dir-scan.ts; else
+ * synchronous readdir/lstat, still three times faster than promises for many small calls), and it
+ * yields to the event loop after each directory, so that work started before it (the passphrase KDF,
+ * index loading) keeps moving.
  */
 export async function walkSources(sourcePaths: readonly string[]): Promise<WalkResult> {
   const state: WalkState = { files: [], dirCount: 0, totalBytes: 0, warnings: [] };
@@ -90,7 +94,7 @@ async function visit(
 ): Promise<SourceEntry | undefined> {
   return stat.isDirectory()
     ? visitDir(fullPath, name, entryStat(stat), state)
-    : (visitLeaf(fullPath, name, stat, state) ?? undefined);
+    : (visitLeaf(fullPath, name, entryStat(stat), state) ?? undefined);
 }
 
 /** Copies what a backup needs out of Node's stat object (see EntryStat). */
@@ -109,56 +113,47 @@ export function entryStat(stat: BigIntStats): EntryStat {
 }
 
 /** A file, symlink or FIFO; `null` when it could not be read (a gap), undefined when skipped by rule. */
-function visitLeaf(
-  fullPath: string,
-  name: string,
-  stat: BigIntStats,
-  state: WalkState,
-): SourceEntry | null | undefined {
-  if (stat.isFile()) {
-    const file: SourceFile = { kind: 'file', name, path: fullPath, stat: entryStat(stat) };
+function visitLeaf(fullPath: string, name: string, stat: EntryStat, state: WalkState): SourceEntry | null | undefined {
+  const type = stat.mode & S_IFMT;
+  if (type === S_IFREG) {
+    const file: SourceFile = { kind: 'file', name, path: fullPath, stat };
     state.files.push(file);
-    state.totalBytes += Number(stat.size);
+    state.totalBytes += stat.size;
     return file;
   }
-  if (stat.isSymbolicLink()) {
+  if (type === S_IFLNK) {
     try {
-      return { kind: 'symlink', name, path: fullPath, stat: entryStat(stat), target: readlinkSync(fullPath) };
+      return { kind: 'symlink', name, path: fullPath, stat, target: readlinkSync(fullPath) };
     } catch (error) {
       state.warnings.push({ path: fullPath, message: `cannot read link: ${(error as Error).message}` });
       return null;
     }
   }
-  if (stat.isFIFO()) return { kind: 'fifo', name, path: fullPath, stat: entryStat(stat) };
-  if (!stat.isSocket()) state.warnings.push({ path: fullPath, message: 'device files are not backed up' });
+  if (type === S_IFIFO) return { kind: 'fifo', name, path: fullPath, stat };
+  if (type !== S_IFSOCK) state.warnings.push({ path: fullPath, message: 'device files are not backed up' });
   return undefined;
 }
 
 async function visitDir(fullPath: string, name: string, stat: EntryStat, state: WalkState): Promise<SourceDir> {
   state.dirCount++;
   const dir: SourceDir = { kind: 'dir', name, path: fullPath, stat, children: [], complete: true };
-  let names: string[];
-  try {
-    names = readdirSync(fullPath);
-  } catch (error) {
-    state.warnings.push({ path: fullPath, message: `cannot read directory: ${(error as Error).message}` });
+  const listing = scanDirectory(fullPath) ?? scanWithNodeFs(fullPath);
+  if ('error' in listing) {
+    state.warnings.push({ path: fullPath, message: `cannot read directory: ${listing.error}` });
     dir.complete = false;
     return dir;
   }
   const subdirs: [string, string, EntryStat][] = [];
-  for (const childName of names) {
-    const childPath = fullPath === '/' ? `/${childName}` : `${fullPath}/${childName}`;
-    let childStat: BigIntStats;
-    try {
-      childStat = lstatSync(childPath, { bigint: true });
-    } catch (error) {
-      state.warnings.push({ path: childPath, message: `vanished or unreadable: ${(error as Error).message}` });
+  for (const entry of listing.entries) {
+    const childPath = fullPath === '/' ? `/${entry.name}` : `${fullPath}/${entry.name}`;
+    if (entry.error !== undefined) {
+      state.warnings.push({ path: childPath, message: `vanished or unreadable: ${entry.error}` });
       dir.complete = false;
       continue;
     }
-    if (childStat.isDirectory()) subdirs.push([childPath, childName, entryStat(childStat)]);
+    if ((entry.stat.mode & S_IFMT) === S_IFDIR) subdirs.push([childPath, entry.name, entry.stat]);
     else {
-      const child = visitLeaf(childPath, childName, childStat, state);
+      const child = visitLeaf(childPath, entry.name, entry.stat, state);
       if (child === null) dir.complete = false;
       else if (child !== undefined) dir.children.push(child);
     }
@@ -168,4 +163,23 @@ async function visitDir(fullPath: string, name: string, stat: EntryStat, state: 
     dir.children.push(await visitDir(childPath, childName, childStat, state));
   }
   return dir;
+}
+
+/** The portable listing (readdir, then lstat per entry), where the native scanner is not available. */
+export function scanWithNodeFs(dirPath: string): DirectoryScan {
+  let names: string[];
+  try {
+    names = readdirSync(dirPath);
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+  return {
+    entries: names.map((name): ScannedEntry => {
+      try {
+        return { name, stat: entryStat(lstatSync(`${dirPath === '/' ? '' : dirPath}/${name}`, { bigint: true })) };
+      } catch (error) {
+        return { name, error: (error as Error).message };
+      }
+    }),
+  };
 }

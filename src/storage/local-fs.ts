@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { dropCachedPages } from './page-cache.js';
+import { dropCachedPages } from '../native/page-cache.js';
 import { errnoCode, invalidArgument } from './storage-errors.js';
 
 /** Small durable-file-system helpers of the local driver. Errors are left for the caller to translate. */

@@ -5,7 +5,7 @@ import { AmberError } from '../core/errors.js';
 import type { ImmutableAttribute } from './immutable-attribute.js';
 import { fsyncDir, tempName, unlinkIfPresent, writeDurableFile } from './local-fs.js';
 import type { ProbeCheck, ProbeReport } from './object-store.js';
-import { dropCachedPages, pageCacheHintsUnavailable, residentPages } from './page-cache.js';
+import { dropCachedPages, pageCacheHintsUnavailable, residentPages } from '../native/page-cache.js';
 import { errnoCode } from './storage-errors.js';
 
 const GIB = 1024 ** 3;

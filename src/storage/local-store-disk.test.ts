@@ -7,7 +7,7 @@ import { MS_PER_HOUR, MS_PER_MINUTE } from '../core/clock.js';
 import { isAmberError } from '../core/errors.js';
 import { FakeClock } from '../core/testing/fake-clock.js';
 import { LocalStore, type LocalStoreOptions } from './local-store.js';
-import { pageCacheHintsUnavailable, residentPages } from './page-cache.js';
+import { pageCacheHintsUnavailable, residentPages } from '../native/page-cache.js';
 import { listKeys, rejectsWithCode } from './testing/conformance-support.js';
 import { countImmutable, makeTempRoot, removeTempRoot } from './testing/temp-root.js';
 

@@ -1,0 +1,17 @@
+/*
+ * Amber's native addon: the few system calls Node.js does not offer (see src/native/). Each concept
+ * is in its own file; this one registers their functions.
+ */
+#include <node_api.h>
+
+#include "amber-native.h"
+
+NAPI_MODULE_INIT() {
+  napi_property_descriptor properties[] = {
+    {"dropCachedPages", NULL, amber_drop_cached_pages, NULL, NULL, NULL, napi_default, NULL},
+    {"residentPages", NULL, amber_resident_pages, NULL, NULL, NULL, napi_default, NULL},
+    {"scanDirectory", NULL, amber_scan_directory, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
+  return exports;
+}
