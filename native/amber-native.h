@@ -12,6 +12,9 @@ napi_value amber_int_value(napi_env env, int64_t value);
 napi_value amber_drop_cached_pages(napi_env env, napi_callback_info info);
 napi_value amber_resident_pages(napi_env env, napi_callback_info info);
 
+/* fingerprint.c */
+napi_value amber_fingerprint128(napi_env env, napi_callback_info info);
+
 /* dir-scan.c */
 napi_value amber_scan_directory(napi_env env, napi_callback_info info);
 

@@ -1,7 +1,7 @@
 import type { PackEntry } from '../format/pack.js';
 import type { ChunkerParams } from '../format/chunker.js';
 import type { PackId } from '../core/ids.js';
-import type { PreviousChunks } from './file-chunks.js';
+import type { ChunkTable, PreviousChunks } from './file-chunks.js';
 import type { StagingTokens } from './staging-tokens.js';
 
 /** Messages between the archiver (main thread) and its archive workers. */
@@ -23,6 +23,8 @@ export interface FileJob {
   readonly path: string;
   /** How the file was chunked in the item's last backup (large changed files): see chunkFile. */
   readonly previous?: PreviousChunks;
+  /** Return the chunk table (lengths and fingerprints) for the files cache: set for large files. */
+  readonly chunkTable?: true;
 }
 
 export type ToWorker =
@@ -34,6 +36,8 @@ export interface FileResult {
   readonly id: number;
   readonly content: readonly string[];
   readonly sizeBytes: number;
+  /** When the job asked for it and the file was read whole. */
+  readonly chunkTable?: ChunkTable;
   readonly error?: string;
 }
 

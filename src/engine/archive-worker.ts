@@ -5,7 +5,8 @@ import { computeBlobId } from '../format/blob-id.js';
 import type { VaultKeys } from '../format/vault-keys.js';
 import type { BlobId } from '../core/ids.js';
 import { SharedBlobIdSet } from './blob-id-set.js';
-import { chunkFile } from './file-chunks.js';
+import { createFingerprinter } from './chunk-fingerprint.js';
+import { chunkFile, type ChunkHashes } from './file-chunks.js';
 import type { ArchiveWorkerData, FileJob, FileResult, FromWorker, ToWorker } from './archive-protocol.js';
 import { StagedPack, StagingError } from './staged-pack.js';
 import { takeStagingToken } from './staging-tokens.js';
@@ -38,6 +39,10 @@ function start(data: ArchiveWorkerData): (message: Exclude<ToWorker, { type: 'in
     chunkerKey: Buffer.from(data.chunkerKey),
   };
   const chunker = new Chunker(data.chunker, gearTable(keys.chunkerKey));
+  const hashes: ChunkHashes = { idOf: (chunk) => computeBlobId(keys.blobIdKey, chunk) };
+  const fingerprintOf = createFingerprinter(keys.chunkerKey);
+  // Large files get a chunk table for the files cache (when fingerprints can be made here).
+  const fingerprinting: ChunkHashes | undefined = fingerprintOf && { ...hashes, fingerprintOf };
   const known = SharedBlobIdSet.attach(data.knownBlobs);
   const written = new Set<string>();
   const collected = bufferCollector(4 * 1024 * 1024);
@@ -85,6 +90,10 @@ function start(data: ArchiveWorkerData): (message: Exclude<ToWorker, { type: 'in
 
   function archiveFile(job: FileJob): FileResult {
     const content: BlobId[] = [];
+    const table =
+      job.chunkTable === true && fingerprinting !== undefined
+        ? { lengths: [] as number[], fingerprints: [] as string[] }
+        : undefined;
     let sizeBytes = 0;
     let fd: number;
     try {
@@ -97,11 +106,17 @@ function start(data: ArchiveWorkerData): (message: Exclude<ToWorker, { type: 'in
         (into, offset, length) => readSync(fd, into, offset, length, null),
         buffer,
         chunker,
-        (chunk) => computeBlobId(keys.blobIdKey, chunk),
+        table === undefined || fingerprinting === undefined ? hashes : fingerprinting,
         job.previous,
-        (chunk, id) => content.push(storeChunk(chunk, id as BlobId)),
+        (chunk, id, fingerprint) => {
+          content.push(storeChunk(chunk, id as BlobId));
+          if (table !== undefined) {
+            table.lengths.push(chunk.length);
+            table.fingerprints.push(fingerprint as string);
+          }
+        },
       );
-      return { id: job.id, content, sizeBytes };
+      return { id: job.id, content, sizeBytes, ...(table && { chunkTable: table }) };
     } catch (error) {
       if (error instanceof StagingError) throw error;
       return { id: job.id, content, sizeBytes, error: (error as Error).message };

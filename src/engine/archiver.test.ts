@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, mkdir, readFile, rm, symlink, writeFile, link, utimes } from 'node:fs/promises';
+import { mkdtemp, mkdir, open, readFile, rm, symlink, writeFile, link, utimes } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -144,6 +144,46 @@ describe('archiver and restorer on a memory store', () => {
     const target = path.join(work, 'restore3');
     await restorePoint(fresh, (await fresh.loadPoint(asPointId(pointId))).body.root, { target, clock });
     assert.deepEqual(await tree(path.join(target, source)), await tree(source));
+  });
+
+  it('backs up a large file changed in place through its previous chunks, exactly as a fresh read does', async () => {
+    const clock = new FakeClock(systemClock.nowMs() + 10_000);
+    const cache = path.join(work, 'cache-large');
+    const repo = await Repository.create(new MemoryStore(clock), {
+      passphrase: 'pw',
+      clock,
+      kdf: KDF,
+      chunker: SMALL_CHUNKS,
+    });
+    const large = path.join(source, 'large.img');
+    await writeFile(large, pseudoRandom('large', 6 * 1024 * 1024));
+    try {
+      await backup(repo, clock, cache);
+      const table = (await FilesCache.load(cache, repo.vaultId, 'docs')).previousContent(large)?.table;
+      assert.ok(table !== undefined, 'a large file gets a chunk table');
+      assert.equal(
+        table.lengths.reduce((a, b) => a + b, 0),
+        6 * 1024 * 1024,
+      );
+      assert.ok(table.fingerprints.every((f) => /^[0-9a-f]{32}$/.test(f)));
+
+      // Rewrite one block in place (same size), as a disk image changes.
+      const handle = await open(large, 'r+');
+      await handle.write(pseudoRandom('new block', 4096), 0, 4096, 3 * 1024 * 1024 + 100);
+      await handle.close();
+      clock.advanceMs(60_000);
+      const { result: changed } = await backup(repo, clock, cache);
+      assert.ok(changed.stats.addedBytes < 1024 * 1024, `added ${changed.stats.addedBytes} bytes for one 4 KiB block`);
+      // A backup that reads everything afresh (no cache) must store the file as the very same chunks.
+      const freshCache = path.join(work, 'cache-large-fresh');
+      await backup(repo, clock, freshCache);
+      const asChanged = (await FilesCache.load(cache, repo.vaultId, 'docs')).previousContent(large);
+      const asFresh = (await FilesCache.load(freshCache, repo.vaultId, 'docs')).previousContent(large);
+      assert.ok(asFresh !== undefined);
+      assert.deepEqual(asChanged, asFresh);
+    } finally {
+      await rm(large);
+    }
   });
 
   it('restores only the included path and refuses a non-empty target', async () => {

@@ -8,7 +8,7 @@ import type { PutOptions } from '../storage/object-store.js';
 import { ArchiveWorkers, runArchivePool, type PoolJob } from './archive-pool.js';
 import { SharedBlobIdSet } from './blob-id-set.js';
 import { matchFilesCache, type CacheMatch } from './cache-match.js';
-import type { PreviousChunks } from './file-chunks.js';
+import type { ChunkTable, PreviousChunks } from './file-chunks.js';
 import { FilesCache, type CacheEntry } from './files-cache.js';
 import { PackUploader } from './pack-uploader.js';
 import { racyCheck } from './racy-entry.js';
@@ -68,6 +68,7 @@ export async function archive(repo: Repository, walk: WalkResult, options: Archi
   const startedMs = options.clock.monotonicMs();
   const startedAtNs = BigInt(options.clock.nowMs()) * 1_000_000n;
   const contents = new Map<SourceFile, readonly BlobId[]>();
+  const chunkTables = new Map<SourceFile, ChunkTable>();
   const sizes = new Map<SourceFile, number>();
   const warnings = [...walk.warnings];
   let filesDone = 0;
@@ -94,13 +95,14 @@ export async function archive(repo: Repository, walk: WalkResult, options: Archi
       filesDone++;
       bytesDone += file.stat.size;
     } else {
-      const previous =
-        file.stat.size >= PREVIOUS_CHUNKS_MIN_BYTES ? previousChunks(repo, options.filesCache, file) : undefined;
+      const large = file.stat.size >= PREVIOUS_CHUNKS_MIN_BYTES;
+      const previous = large ? previousChunks(repo, options.filesCache, file) : undefined;
       jobs.push({
         id: jobFiles.length,
         path: file.path,
         sizeBytes: file.stat.size,
-        ...(previous === undefined ? {} : { previous }),
+        ...(previous && { previous }),
+        ...(large && { chunkTable: true }),
       });
       jobFiles.push(file);
     }
@@ -148,6 +150,7 @@ export async function archive(repo: Repository, walk: WalkResult, options: Archi
           } else {
             contents.set(file, result.content as BlobId[]);
             sizes.set(file, result.sizeBytes);
+            if (result.chunkTable !== undefined) chunkTables.set(file, result.chunkTable);
           }
           ahead.fileDone(file);
           progress();
@@ -196,6 +199,7 @@ export async function archive(repo: Repository, walk: WalkResult, options: Archi
     saveFilesCache: async (pointId) => {
       const { entries, unchanged } = cacheEntries(walk.root, {
         contents,
+        chunkTables,
         treeIdOf: (dir) => trees.treeIdOf(dir),
         hit: (entry) =>
           entry.kind === 'dir'
@@ -261,6 +265,7 @@ function reusableTrees(
 
 interface CacheEntrySources {
   readonly contents: ReadonlyMap<SourceFile, readonly BlobId[]>;
+  readonly chunkTables: ReadonlyMap<SourceFile, ChunkTable>;
   readonly treeIdOf: (dir: SourceDir) => BlobId | undefined;
   /** Whether the entry came from the cache unchanged. */
   readonly hit: (entry: SourceEntry) => boolean;
@@ -291,7 +296,15 @@ function cacheEntries(root: SourceDir, from: CacheEntrySources): { entries: Cach
         whole = false;
         continue;
       }
-      record({ path: child.path, kind: child.kind, stat: child.stat, ids: content, hit: from.hit(child) });
+      const chunks = child.kind === 'file' ? from.chunkTables.get(child) : undefined;
+      record({
+        path: child.path,
+        kind: child.kind,
+        stat: child.stat,
+        ids: content,
+        hit: from.hit(child),
+        ...(chunks && { chunks }),
+      });
     }
     const tree = from.treeIdOf(dir);
     if (!whole || tree === undefined || from.isRacy(dir.stat)) return false;
@@ -302,13 +315,21 @@ function cacheEntries(root: SourceDir, from: CacheEntrySources): { entries: Cach
   return { entries, unchanged };
 }
 
-/** Changed files this large are first checked against their previous chunks (see chunkFile). */
+/**
+ * Changed files this large are first checked against their previous chunks (see chunkFile), and
+ * files this large get a chunk table in the files cache.
+ */
 const PREVIOUS_CHUNKS_MIN_BYTES = 4 * 1024 * 1024;
 
-/** The chunks a changed file had in the last backup, when the cache and the index know them all. */
+/**
+ * The chunks a changed file had in the last backup: with their lengths and fingerprints from the
+ * cache's chunk table, else with their lengths from the index (when it knows them all).
+ */
 function previousChunks(repo: Repository, cache: FilesCache, file: SourceFile): PreviousChunks | undefined {
-  const ids = cache.previousContent(file.path);
-  if (ids === undefined || ids.length < 2) return undefined;
+  const previous = cache.previousContent(file.path);
+  if (previous === undefined || previous.ids.length < 2) return undefined;
+  const { ids, table } = previous;
+  if (table !== undefined) return { ids, lengths: table.lengths, fingerprints: table.fingerprints };
   const lengths: number[] = [];
   for (const id of ids) {
     const location = repo.index.get(id);

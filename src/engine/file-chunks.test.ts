@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { Chunker, gearTable } from '../format/chunker.js';
-import { chunkFile, type PreviousChunks } from './file-chunks.js';
+import { chunkFile, type ChunkHashes, type PreviousChunks } from './file-chunks.js';
 
 const PARAMS = { minSizeBytes: 1024, avgSizeBytes: 4096, maxSizeBytes: 16 * 1024 };
 const chunker = new Chunker(PARAMS, gearTable(Buffer.alloc(32, 7)));
@@ -13,16 +13,29 @@ function bytes(seed: string, length: number): Buffer {
   return out;
 }
 
-/** Chunks `data` as a file read in uneven pieces; returns the chunks and how often the chunker was asked. */
-function chunk(data: Buffer, previous?: PreviousChunks): { chunks: PreviousChunks; cuts: number } {
+/** Chunks `data` as a file read in uneven pieces; returns the chunks and how often the chunker and idOf ran. */
+function chunk(
+  data: Buffer,
+  previous?: PreviousChunks,
+  options: { readonly fingerprints?: boolean } = {},
+): { chunks: PreviousChunks; cuts: number; idsComputed: number } {
   const ids: string[] = [];
   const lengths: number[] = [];
+  const fingerprints: string[] = [];
   let at = 0;
   let cuts = 0;
+  let idsComputed = 0;
   const counting = Object.create(chunker) as Chunker;
   counting.nextChunkLength = (...args) => {
     cuts++;
     return chunker.nextChunkLength(...args);
+  };
+  const hashes: ChunkHashes = {
+    idOf: (c) => {
+      idsComputed++;
+      return createHash('sha256').update(c).digest('hex');
+    },
+    ...(options.fingerprints === true && { fingerprintOf: (c) => createHash('md5').update(c).digest('hex') }),
   };
   const total = chunkFile(
     (buffer, offset, length) => {
@@ -33,15 +46,17 @@ function chunk(data: Buffer, previous?: PreviousChunks): { chunks: PreviousChunk
     },
     Buffer.alloc(PARAMS.maxSizeBytes + 4096),
     counting,
-    (c) => createHash('sha256').update(c).digest('hex'),
+    hashes,
     previous,
-    (c, id) => {
+    (c, id, fingerprint) => {
       ids.push(id);
       lengths.push(c.length);
+      if (fingerprint !== undefined) fingerprints.push(fingerprint);
     },
   );
   assert.equal(total, data.length);
-  return { chunks: { ids, lengths }, cuts };
+  assert.equal(fingerprints.length, options.fingerprints === true ? ids.length : 0);
+  return { chunks: { ids, lengths, ...(options.fingerprints === true && { fingerprints }) }, cuts, idsComputed };
 }
 
 const original = bytes('original', 300_000);
@@ -66,6 +81,7 @@ const changes: Record<string, (data: Buffer) => Buffer> = {
 
 describe('chunkFile with the previous chunks of a changed file', () => {
   const before = chunk(original).chunks;
+  const beforeWithFingerprints = chunk(original, undefined, { fingerprints: true }).chunks;
 
   for (const [name, change] of Object.entries(changes)) {
     it(`gives exactly the chunker's chunks: ${name}`, () => {
@@ -79,8 +95,33 @@ describe('chunkFile with the previous chunks of a changed file', () => {
       const plain = chunk(data);
       const helped = chunk(data, before);
       assert.deepEqual(helped.chunks, plain.chunks);
+      // Checked by fingerprint: the same chunks, and the fingerprints of them all.
+      const byFingerprint = chunk(data, beforeWithFingerprints, { fingerprints: true });
+      assert.deepEqual(byFingerprint.chunks, chunk(data, undefined, { fingerprints: true }).chunks);
+      assert.deepEqual(
+        { ...byFingerprint.chunks, fingerprints: undefined },
+        { ...plain.chunks, fingerprints: undefined },
+      );
     });
   }
+
+  it('checks unchanged chunks by their fingerprint, computing blob ids only for the changed ones', () => {
+    const data = changes['a block overwritten in place']?.(original) as Buffer;
+    const plain = chunk(data);
+    const helped = chunk(data, beforeWithFingerprints, { fingerprints: true });
+    assert.ok(
+      helped.idsComputed <= 6,
+      `${helped.idsComputed} blob ids computed for ${plain.chunks.ids.length} chunks, one block of them changed`,
+    );
+  });
+
+  it('reads a chunk whose fingerprint differs as changed, even with the same length', () => {
+    const forged: PreviousChunks = {
+      ...beforeWithFingerprints,
+      fingerprints: beforeWithFingerprints.ids.map(() => 'f'.repeat(32)),
+    };
+    assert.deepEqual(chunk(original, forged, { fingerprints: true }).chunks, beforeWithFingerprints);
+  });
 
   it('skips the chunker over the unchanged stretches', () => {
     const data = changes['a block overwritten in place']?.(original) as Buffer;

@@ -4,6 +4,21 @@ import type { Chunker } from '../format/chunker.js';
 export interface PreviousChunks {
   readonly ids: readonly string[];
   readonly lengths: readonly number[];
+  /** Their fingerprints (see chunk-fingerprint.ts), when the files cache has them. */
+  readonly fingerprints?: readonly string[];
+}
+
+/** A large file's chunks as the files cache keeps them beside their blob ids (one entry per chunk). */
+export interface ChunkTable {
+  readonly lengths: readonly number[];
+  readonly fingerprints: readonly string[];
+}
+
+/** How chunkFile names a chunk: its blob id, and (when asked for) its fingerprint. */
+export interface ChunkHashes {
+  readonly idOf: (chunk: Uint8Array) => string;
+  /** Given: every chunk is emitted with its fingerprint, and previous chunks are checked by it. */
+  readonly fingerprintOf?: (chunk: Uint8Array) => string;
 }
 
 /**
@@ -11,7 +26,8 @@ export interface PreviousChunks {
  * hold the largest chunk and more), and gives each chunk with its blob id to `emit`.
  *
  * With `previous`, unchanged stretches of a changed file skip the chunker: where the next bytes may
- * be the previous chunk at that place, their keyed hash is compared with the old id; when equal,
+ * be the previous chunk at that place, their fingerprint is compared with the old one (or, without
+ * fingerprints, their keyed hash with the old id: slower); when equal,
  * the bytes are that chunk, and the chunker would cut there too — a cut depends only on the bytes
  * from the chunk's start — so the chunk is taken as it is. The last previous chunk ended with the
  * file, so it is taken only where the file ends with it again. Where a check fails (the change),
@@ -25,10 +41,12 @@ export function chunkFile(
   read: (buffer: Buffer, offset: number, length: number) => number,
   buffer: Buffer,
   chunker: Chunker,
-  idOf: (chunk: Uint8Array) => string,
+  hashes: ChunkHashes,
   previous: PreviousChunks | undefined,
-  emit: (chunk: Uint8Array, id: string) => void,
+  emit: (chunk: Uint8Array, id: string, fingerprint: string | undefined) => void,
 ): number {
+  const { idOf, fingerprintOf } = hashes;
+  const byFingerprint = fingerprintOf !== undefined && previous?.fingerprints !== undefined;
   const count = previous?.ids.length ?? 0;
   const indexOf = new Map<string, number>();
   previous?.ids.forEach((id, i) => indexOf.set(id, i));
@@ -58,9 +76,12 @@ export function chunkFile(
           next = count; // the file goes on where the previous one ended
         } else {
           const chunk = buffer.subarray(pos, end);
-          const id = idOf(chunk);
-          if (id === previous.ids[next]) {
-            emit(chunk, id);
+          const fingerprint = fingerprintOf?.(chunk);
+          const same = byFingerprint
+            ? fingerprint === previous.fingerprints?.[next]
+            : idOf(chunk) === previous.ids[next];
+          if (same) {
+            emit(chunk, previous.ids[next] as string, fingerprint);
             total += length;
             pos = end;
             next++;
@@ -73,7 +94,7 @@ export function chunkFile(
       if (length === 0) break;
       const chunk = buffer.subarray(pos, pos + length);
       const id = idOf(chunk);
-      emit(chunk, id);
+      emit(chunk, id, fingerprintOf?.(chunk));
       total += length;
       pos += length;
       const known = indexOf.get(id);

@@ -2,6 +2,7 @@ import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import type { BlobId, PointId, VaultId } from '../core/ids.js';
+import type { ChunkTable } from './file-chunks.js';
 import type { EntryStat } from './source-tree.js';
 
 /** What a cache line describes: a file (with its content), a directory (with its tree), a symlink or a FIFO. */
@@ -17,6 +18,8 @@ export interface CacheEntry {
   readonly ids: readonly BlobId[];
   /** The entry matched the previous cache as it is: its line is written again unchanged. */
   readonly hit: boolean;
+  /** A large file's chunk table (lengths and fingerprints), when it was read whole. */
+  readonly chunks?: ChunkTable;
 }
 
 /**
@@ -27,12 +30,15 @@ export interface CacheEntry {
  * it again (see cache-match.ts). The cache lives on the backed-up host, outside the vault, holds no
  * file content, and is written only after a point is committed; losing it only costs a re-read.
  *
- * Format (one text file per vault and item): a first line `amber-files-cache 3 <pointId>`, then one
+ * Format (one text file per vault and item): a first line `amber-files-cache 4 <pointId>`, then one
  * line per entry, fields separated by tabs: the JSON-quoted path, the kind (f, d, l or p), size,
- * mtimeNs, ctimeNs, inode and the concatenated hex blob ids. Lines are split only when looked up,
- * so loading 100k entries costs little. A cache of another version is ignored (read as empty).
+ * mtimeNs, ctimeNs, inode and the concatenated hex blob ids; for a large file, then its chunk table:
+ * `length:fingerprint` per chunk, comma-separated (see chunk-fingerprint.ts). Lines are split only
+ * when looked up, so loading 100k entries costs little. Version 3 (no chunk tables) is read too; a
+ * cache of another version is ignored (read as empty).
  */
-const MAGIC = 'amber-files-cache 3';
+const MAGIC = 'amber-files-cache 4';
+const READABLE_MAGICS = [MAGIC, 'amber-files-cache 3'];
 const ID_HEX = 64;
 /** Kind, size, mtimeNs, ctimeNs and inode: the tab-ended fields between the path and the ids. */
 const FACT_FIELDS = 5;
@@ -55,7 +61,7 @@ export class FilesCache {
     try {
       const text = await readFile(file, 'utf8');
       const all = text.split('\n');
-      if (all[0]?.startsWith(`${MAGIC} `)) {
+      if (READABLE_MAGICS.some((magic) => all[0]?.startsWith(`${magic} `))) {
         for (let i = 1; i < all.length; i++) {
           const line = all[i] as string;
           const tab = line.indexOf('\t');
@@ -87,16 +93,22 @@ export class FilesCache {
 
   /**
    * The content a file at this path was stored as in the last backup, whatever its facts now (for
-   * a changed file: see chunkFile); undefined when the cache has no file there.
+   * a changed file: see chunkFile), with its chunk table when the cache has one; undefined when the
+   * cache has no file there.
    */
-  previousContent(filePath: string): readonly BlobId[] | undefined {
+  previousContent(filePath: string): { ids: readonly BlobId[]; table?: ChunkTable } | undefined {
     const line = this.#lines.get(filePath);
     if (line === undefined) return undefined;
     const factsAt = line.indexOf('\t') + 1;
     if (!line.startsWith(`${KIND_CODES.file}\t`, factsAt)) return undefined;
     let idsAt = factsAt;
     for (let field = 0; field < FACT_FIELDS; field++) idsAt = line.indexOf('\t', idsAt) + 1;
-    return idsAt === 0 ? undefined : idsFrom(line, idsAt);
+    if (idsAt === 0) return undefined;
+    const ids = idsFrom(line, idsAt);
+    if (ids === undefined) return undefined;
+    const tableAt = line.indexOf('\t', idsAt) + 1;
+    const table = tableAt === 0 ? undefined : tableFrom(line.slice(tableAt), ids.length);
+    return table === undefined ? { ids } : { ids, table };
   }
 
   /** Replaces the cache with the entries of a committed point, atomically (temp + fsync + rename). */
@@ -104,7 +116,8 @@ export class FilesCache {
     const out: string[] = [`${MAGIC} ${pointId}`];
     for (const e of entries) {
       const line = e.hit ? previous.#lines.get(e.path) : undefined;
-      out.push(line ?? `${JSON.stringify(e.path)}\t${factsOf(e.kind, e.stat)}${e.ids.join('')}`);
+      const table = e.chunks === undefined ? '' : `\t${tableText(e.chunks)}`;
+      out.push(line ?? `${JSON.stringify(e.path)}\t${factsOf(e.kind, e.stat)}${e.ids.join('')}${table}`);
     }
     await mkdir(path.dirname(previous.#file), { recursive: true, mode: 0o700 });
     const tmp = `${previous.#file}.${randomBytes(6).toString('hex')}.tmp`;
@@ -119,12 +132,36 @@ export class FilesCache {
   }
 }
 
-/** The concatenated hex ids that end a line from `idsAt` on; undefined when they are not whole ids. */
+/** The concatenated hex ids of a line from `idsAt` to its end or next tab; undefined when they are not whole ids. */
 function idsFrom(line: string, idsAt: number): BlobId[] | undefined {
-  if ((line.length - idsAt) % ID_HEX !== 0) return undefined;
+  const tab = line.indexOf('\t', idsAt);
+  const end = tab < 0 ? line.length : tab;
+  if ((end - idsAt) % ID_HEX !== 0) return undefined;
   const ids: BlobId[] = [];
-  for (let i = idsAt; i < line.length; i += ID_HEX) ids.push(line.slice(i, i + ID_HEX) as BlobId);
+  for (let i = idsAt; i < end; i += ID_HEX) ids.push(line.slice(i, i + ID_HEX) as BlobId);
   return ids;
+}
+
+const TABLE_ITEM = /^([1-9][0-9]{0,9}):([0-9a-f]{32})$/;
+
+/** A chunk table's text: `length:fingerprint` per chunk, comma-separated. */
+function tableText(table: ChunkTable): string {
+  return table.lengths.map((length, i) => `${length}:${table.fingerprints[i] ?? ''}`).join(',');
+}
+
+/** The chunk table of `text` when it is well-formed and has one entry per id; else undefined (not used). */
+function tableFrom(text: string, chunkCount: number): ChunkTable | undefined {
+  const items = text.split(',');
+  if (items.length !== chunkCount) return undefined;
+  const lengths: number[] = [];
+  const fingerprints: string[] = [];
+  for (const item of items) {
+    const match = TABLE_ITEM.exec(item);
+    if (match === null) return undefined;
+    lengths.push(Number(match[1]));
+    fingerprints.push(match[2] as string);
+  }
+  return { lengths, fingerprints };
 }
 
 /** The fields of a line between the path and the ids, each followed by a tab. */
