@@ -30,6 +30,11 @@ function pseudoRandom(seed: string, bytes: number): Buffer {
   return out;
 }
 
+/** A vault on a memory store, with a cheap KDF and small chunks. */
+function newRepository(clock: FakeClock): Promise<Repository> {
+  return Repository.create(new MemoryStore(clock), { passphrase: 'pw', clock, kdf: KDF, chunker: SMALL_CHUNKS });
+}
+
 async function backup(repo: Repository, clock: FakeClock, cacheDir: string, item = 'docs') {
   const walk = await walkSources([source]);
   const filesCache = await FilesCache.load(cacheDir, repo.vaultId, item);
@@ -87,12 +92,7 @@ describe('archiver and restorer on a memory store', () => {
 
   it('backs up, deduplicates identical files, and restores the tree bit-exactly', async () => {
     const clock = new FakeClock();
-    const repo = await Repository.create(new MemoryStore(clock), {
-      passphrase: 'pw',
-      clock,
-      kdf: KDF,
-      chunker: SMALL_CHUNKS,
-    });
+    const repo = await newRepository(clock);
     const { pointId, result } = await backup(repo, clock, path.join(work, 'cache1'));
     assert.equal(result.stats.files, 5);
     // copy.bin repeats big.bin: its bytes are stored once
@@ -111,12 +111,7 @@ describe('archiver and restorer on a memory store', () => {
     // so this clock runs ahead of the files' real ctime.
     const clock = new FakeClock(systemClock.nowMs() + 10_000);
     const cache = path.join(work, 'cache2');
-    const repo = await Repository.create(new MemoryStore(clock), {
-      passphrase: 'pw',
-      clock,
-      kdf: KDF,
-      chunker: SMALL_CHUNKS,
-    });
+    const repo = await newRepository(clock);
     await backup(repo, clock, cache);
     clock.advanceMs(60_000);
     const { result } = await backup(repo, clock, cache);
@@ -149,12 +144,7 @@ describe('archiver and restorer on a memory store', () => {
   it('backs up a large file changed in place through its previous chunks, exactly as a fresh read does', async () => {
     const clock = new FakeClock(systemClock.nowMs() + 10_000);
     const cache = path.join(work, 'cache-large');
-    const repo = await Repository.create(new MemoryStore(clock), {
-      passphrase: 'pw',
-      clock,
-      kdf: KDF,
-      chunker: SMALL_CHUNKS,
-    });
+    const repo = await newRepository(clock);
     const large = path.join(source, 'large.img');
     await writeFile(large, pseudoRandom('large', 6 * 1024 * 1024));
     try {
@@ -188,12 +178,7 @@ describe('archiver and restorer on a memory store', () => {
 
   it('restores only the included path and refuses a non-empty target', async () => {
     const clock = new FakeClock();
-    const repo = await Repository.create(new MemoryStore(clock), {
-      passphrase: 'pw',
-      clock,
-      kdf: KDF,
-      chunker: SMALL_CHUNKS,
-    });
+    const repo = await newRepository(clock);
     const { pointId } = await backup(repo, clock, path.join(work, 'cache4'));
     const root = (await repo.loadPoint(pointId)).body.root;
     const target = path.join(work, 'restore4');

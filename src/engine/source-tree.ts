@@ -1,22 +1,14 @@
+import type { LstatFacts } from '../native/dir-scan.js';
+
 /** What the walker found on disk: the source as a tree, with each entry's lstat facts. */
 export type SourceEntry = SourceDir | SourceFile | SourceSymlink | SourceFifo;
 
 /**
- * The lstat facts a backup keeps of an entry. The walker copies them out of Node's BigIntStats at
- * once, so that object (18 bigints and 4 Dates) dies young instead of living through the backup.
+ * The lstat facts a backup keeps of an entry, as the native directory scan gives them. The
+ * portable walk copies them out of Node's BigIntStats at once, so that object (18 bigints and 4
+ * Dates) dies young instead of living through the backup.
  */
-export interface EntryStat {
-  /** The whole st_mode (type and permission bits). */
-  readonly mode: number;
-  readonly uid: number;
-  readonly gid: number;
-  readonly size: number;
-  readonly nlink: number;
-  readonly dev: bigint;
-  readonly ino: bigint;
-  readonly mtimeNs: bigint;
-  readonly ctimeNs: bigint;
-}
+export type EntryStat = LstatFacts;
 
 interface SourceCommon {
   readonly name: string;

@@ -1,8 +1,9 @@
 import { getSystemErrorMap } from 'node:util';
 import { nativeAddon } from './addon.js';
 
-/** An entry's lstat facts, as a backup keeps them (the shape of the engine's EntryStat). */
+/** An entry's lstat facts, as a backup keeps them (the engine's EntryStat). */
 export interface LstatFacts {
+  /** The whole st_mode (type and permission bits). */
   readonly mode: number;
   readonly uid: number;
   readonly gid: number;
