@@ -12,6 +12,8 @@ import { listKeys, rejectsWithCode } from './testing/conformance-support.js';
 import { countImmutable, makeTempRoot, removeTempRoot } from './testing/temp-root.js';
 
 const createdDirs: string[] = [];
+/** statfs(2) f_type of tmpfs. */
+const TMPFS_MAGIC = 0x01021994;
 
 async function makeRoot(): Promise<string> {
   const dir = await makeTempRoot('local-disk');
@@ -96,9 +98,13 @@ describe('LocalStore on disk', () => {
     await fs.writeFile(staged, randomBytes(4 * 1024 * 1024));
     assert.ok((await residentPagesOf(staged)) > 0, 'a file just written is cached');
     await store.putFile('packs/cd/cdef', staged);
-    assert.equal(await residentPagesOf(path.join(root, 'packs/cd/cdef')), 0);
+    // On tmpfs the page cache is the file itself: nothing can be dropped, and the probe says so.
+    const inMemory = (await fs.statfs(root)).type === TMPFS_MAGIC;
+    const left = await residentPagesOf(path.join(root, 'packs/cd/cdef'));
+    if (inMemory) assert.ok(left > 0);
+    else assert.equal(left, 0);
     const check = (await store.probe()).checks.find((c) => c.name === 'packs leave the page cache');
-    assert.equal(check?.ok, true, check?.detail);
+    assert.equal(check?.ok, !inMemory, check?.detail);
     await store.close();
   });
 
