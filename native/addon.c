@@ -11,6 +11,7 @@ NAPI_MODULE_INIT() {
     {"dropCachedPages", NULL, amber_drop_cached_pages, NULL, NULL, NULL, napi_default, NULL},
     {"residentPages", NULL, amber_resident_pages, NULL, NULL, NULL, napi_default, NULL},
     {"scanDirectory", NULL, amber_scan_directory, NULL, NULL, NULL, napi_default, NULL},
+    {"findCut", NULL, amber_find_cut, NULL, NULL, NULL, napi_default, NULL},
     {"fingerprint128", NULL, amber_fingerprint128, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);

@@ -12,6 +12,9 @@ napi_value amber_int_value(napi_env env, int64_t value);
 napi_value amber_drop_cached_pages(napi_env env, napi_callback_info info);
 napi_value amber_resident_pages(napi_env env, napi_callback_info info);
 
+/* chunker.c */
+napi_value amber_find_cut(napi_env env, napi_callback_info info);
+
 /* fingerprint.c */
 napi_value amber_fingerprint128(napi_env env, napi_callback_info info);
 

@@ -62,7 +62,7 @@ const LAYER_RULES: Readonly<Record<Layer, LayerRule>> = {
     why: "bindings to Amber's native addon (native/*.c): system calls Node lacks, used by storage and engine to be faster, never needed for a correct result",
   },
   format: {
-    mayImport: ['core'],
+    mayImport: ['core', 'native'],
     onlyExternals: ['node:crypto', 'node:buffer', 'zstd-napi'],
     why: 'the repository format is pure functions over bytes (docs/format.md); reading and writing objects belongs to storage and engine',
   },

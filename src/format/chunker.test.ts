@@ -57,16 +57,25 @@ describe('FastCDC chunker', () => {
     assert.deepEqual([...gearTable(Buffer.alloc(32)).subarray(0, 2)], [2025887196, 2307473570]);
   });
 
-  it('cuts exactly where the byte-by-byte reference of the spec cuts', () => {
-    const gear = gearTable(randomBytes(32));
-    const data = randomBytes(3 * 1024 * 1024);
-    assert.deepEqual(cutAll(new Chunker(SMALL, gear), data), referenceCuts(data, SMALL, gear));
+  it('uses the native cut search here (Linux, addon built by npm install)', () => {
+    assert.equal(new Chunker(SMALL, gearTable(FIXED_KEY)).implementation, 'native');
+    assert.equal(new Chunker(SMALL, gearTable(FIXED_KEY), 'portable').implementation, 'portable');
   });
 
-  it('finds the same cut points for a fixed key and input (golden values)', () => {
-    const lengths = cutAll(new Chunker(SMALL, gearTable(FIXED_KEY)), pseudoRandomBytes(512 * 1024, 42));
-    assert.deepEqual(lengths.slice(0, 8), GOLDEN_FIRST_CUTS);
-  });
+  for (const implementation of ['native', 'portable'] as const) {
+    it(`cuts exactly where the byte-by-byte reference of the spec cuts (${implementation})`, () => {
+      for (const params of [SMALL, { minSizeBytes: 32, avgSizeBytes: 256, maxSizeBytes: 1024 }]) {
+        const gear = gearTable(randomBytes(32));
+        const data = randomBytes(3 * 1024 * 1024);
+        assert.deepEqual(cutAll(new Chunker(params, gear, implementation), data), referenceCuts(data, params, gear));
+      }
+    });
+
+    it(`finds the same cut points for a fixed key and input (golden values, ${implementation})`, () => {
+      const chunker = new Chunker(SMALL, gearTable(FIXED_KEY), implementation);
+      assert.deepEqual(cutAll(chunker, pseudoRandomBytes(512 * 1024, 42)).slice(0, 8), GOLDEN_FIRST_CUTS);
+    });
+  }
 
   it('keeps every chunk within [min, max] and the average near avg on random data', () => {
     const data = randomBytes(16 * 1024 * 1024);
