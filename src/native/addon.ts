@@ -12,7 +12,7 @@ export interface NativeAddon {
   /** The number of the file's pages in the page cache, or -errno. */
   residentPages(fd: number): number;
   /** The FastCDC cut search (native/chunker.c): a position, or -1. */
-  findCut(bytes: Uint8Array, gear: Int32Array, from: number, to: number, mask: number): number;
+  readonly findCut: (bytes: Uint8Array, gear: Int32Array, from: number, to: number, mask: number) => number;
   /** XXH3-128 of the bytes with a 64-bit seed, as 32 hex digits. */
   fingerprint128(bytes: Uint8Array, seedHigh: number, seedLow: number): string;
   /** -errno, or the directory's entries: see native/dir-scan.c and dir-scan.ts. */
