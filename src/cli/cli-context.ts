@@ -51,16 +51,20 @@ export function vaultDir(ctx: CliContext, options: VaultOptions): string {
   return dir;
 }
 
-/** Opens the vault the command names, runs `fn` with it, and always closes it. */
+/**
+ * Opens the vault the command names, runs `fn` with it, and always closes it. `needsKey`: the
+ * command will decrypt (a backup), so a local vault starts unlocking as soon as it is opened.
+ */
 export async function withVault<T>(
   ctx: CliContext,
   command: Command,
   options: VaultOptions,
   fn: (vault: VaultService) => Promise<T>,
+  needsKey = false,
 ): Promise<T> {
   // A parent command (`points` of `points delete`) may have taken --vault for itself.
   const inherited = command.optsWithGlobals<VaultOptions>().vault;
-  const vault = await openVault(ctx, command, options.vault ?? inherited);
+  const vault = await openVault(ctx, command, options.vault ?? inherited, needsKey);
   try {
     return await fn(vault);
   } finally {
@@ -72,7 +76,12 @@ export async function withVault<T>(
  * The vault service the command names: with --server (or AMBER_SERVER) the HTTP client of a vault on
  * that server, named by --vault (default `default`); otherwise the vault directory, in-process.
  */
-async function openVault(ctx: CliContext, command: Command, named: string | undefined): Promise<VaultService> {
+async function openVault(
+  ctx: CliContext,
+  command: Command,
+  named: string | undefined,
+  needsKey: boolean,
+): Promise<VaultService> {
   const serverUrl = serverUrlOf(ctx, command);
   if (serverUrl !== undefined) {
     const vault = named ?? DEFAULT_SERVER_VAULT;
@@ -101,6 +110,7 @@ async function openVault(ctx: CliContext, command: Command, named: string | unde
     cacheDir: ctx.env.cacheDir,
     passphrase: passphraseSource(ctx.env, globalOptions(command).passwordFile),
     actor: `local:${os.userInfo().username}`,
+    unlockAtOpen: needsKey,
     ...(ctx.env.minCoolingOff === undefined
       ? {}
       : { minCoolingOffMs: parseDuration(ctx.env.minCoolingOff, 'AMBER_MIN_COOLING_OFF') }),

@@ -80,6 +80,11 @@ export interface EmbeddedVaultOptions {
   readonly auditLog?: AuditLog;
   /** The shortest cooling-off a lock request may ask for; default 72 hours. */
   readonly minCoolingOffMs?: number;
+  /**
+   * Start unlocking (the passphrase KDF, ~0.2 s on the thread pool) as soon as the vault header is
+   * read, for a command that will need the key (a backup): the catalog opens meanwhile.
+   */
+  readonly unlockAtOpen?: boolean;
 }
 
 const CATALOG_FILE = 'catalog.sqlite';
@@ -133,9 +138,16 @@ export class EmbeddedVault implements VaultService {
     const store = await location.openExisting();
     try {
       const header = await Repository.readHeader(store);
+      const unlocking =
+        options.unlockAtOpen === true
+          ? options.passphrase().then((passphrase) => Repository.open(store, passphrase, header))
+          : undefined;
+      unlocking?.catch(() => undefined); // awaited by the command that needs it; never unhandled
       await mkdir(location.stateDir, { recursive: true });
       const catalog = await Catalog.open(path.join(location.stateDir, CATALOG_FILE));
-      return new EmbeddedVault({ ...options, location }, store, header, catalog);
+      const vault = new EmbeddedVault({ ...options, location }, store, header, catalog);
+      vault.#repo = unlocking;
+      return vault;
     } catch (error) {
       await store.close();
       throw error;

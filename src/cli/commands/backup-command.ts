@@ -27,17 +27,22 @@ export function registerBackup(program: Command, ctx: CliContext): void {
     .option('--json', 'print the result as JSON')
     .action(async (paths: string[], options: BackupOptions, command: Command) => {
       const progress = new ProgressReporter(ctx.env.isTty && options.json !== true, 'backup');
-      const outcome = await withVault(ctx, command, options, (vault) =>
-        vault.backup(
-          {
-            item: options.item,
-            paths,
-            retainDays: parseWholeNumber(options.retain, '--retain'),
-            tags: options.tag,
-            hostname: os.hostname(),
-          },
-          progress.update,
-        ),
+      const outcome = await withVault(
+        ctx,
+        command,
+        options,
+        (vault) =>
+          vault.backup(
+            {
+              item: options.item,
+              paths,
+              retainDays: parseWholeNumber(options.retain, '--retain'),
+              tags: options.tag,
+              hostname: os.hostname(),
+            },
+            progress.update,
+          ),
+        true,
       );
       progress.done();
       for (const w of outcome.warnings) process.stderr.write(`warning: ${w.path}: ${w.message}\n`);
