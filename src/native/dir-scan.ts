@@ -43,6 +43,7 @@ export function scanDirectory(dirPath: string): DirectoryScan | null {
   const f64 = new Float64Array(scan.facts);
   const u64 = new BigUint64Array(scan.facts);
   const i64 = new BigInt64Array(scan.facts);
+  // Fields in EntryStat's order (as the portable walk builds them): one object shape for both.
   const entries: ScannedEntry[] = new Array<ScannedEntry>(count);
   for (let i = 0; i < count; i++) {
     const name = names[i] as string;
@@ -58,8 +59,8 @@ export function scanDirectory(dirPath: string): DirectoryScan | null {
               mode: u32[w + 1] as number,
               uid: u32[w + 2] as number,
               gid: u32[w + 3] as number,
-              nlink: f64[q + 2] as number,
               size: f64[q + 3] as number,
+              nlink: f64[q + 2] as number,
               dev: u64[q + 4] as bigint,
               ino: u64[q + 5] as bigint,
               mtimeNs: i64[q + 6] as bigint,
