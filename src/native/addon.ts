@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Amber's native addon (native/*.c, built by `npm install` through node-gyp): the few system calls
@@ -20,7 +21,7 @@ export interface NativeAddon {
 }
 
 /** Where the addon is, from dist/<dir>/ (compiled modules) and dist/bundle/ (the CLI's bundle) alike. */
-const ADDON_PATH = new URL('../../build/Release/amber_native.node', import.meta.url).pathname;
+const ADDON_PATH = fileURLToPath(new URL('../../build/Release/amber_native.node', import.meta.url));
 
 type Loaded = { readonly addon: NativeAddon } | { readonly addon: null; readonly reason: string };
 let loaded: Loaded | undefined;
