@@ -13,20 +13,14 @@
 napi_value amber_find_cut(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5];
-  napi_typedarray_type bytes_type, gear_type;
   size_t length = 0, gear_length = 0;
   void *bytes_data = NULL, *gear_data = NULL;
   int32_t from = 0, to = 0, mask = 0;
-  bool ok = napi_get_cb_info(env, info, &argc, argv, NULL, NULL) == napi_ok && argc == 5;
-  bool is_typed = false;
-  ok = ok && napi_is_typedarray(env, argv[0], &is_typed) == napi_ok && is_typed &&
-       napi_get_typedarray_info(env, argv[0], &bytes_type, &length, &bytes_data, NULL, NULL) == napi_ok &&
-       bytes_type == napi_uint8_array;
-  ok = ok && napi_is_typedarray(env, argv[1], &is_typed) == napi_ok && is_typed &&
-       napi_get_typedarray_info(env, argv[1], &gear_type, &gear_length, &gear_data, NULL, NULL) == napi_ok &&
-       gear_type == napi_int32_array && gear_length == GEAR_ENTRIES;
-  ok = ok && napi_get_value_int32(env, argv[2], &from) == napi_ok && napi_get_value_int32(env, argv[3], &to) == napi_ok &&
-       napi_get_value_int32(env, argv[4], &mask) == napi_ok;
+  bool ok = napi_get_cb_info(env, info, &argc, argv, NULL, NULL) == napi_ok && argc == 5 &&
+            amber_typed_array(env, argv[0], napi_uint8_array, &bytes_data, &length) &&
+            amber_typed_array(env, argv[1], napi_int32_array, &gear_data, &gear_length) &&
+            gear_length == GEAR_ENTRIES && napi_get_value_int32(env, argv[2], &from) == napi_ok &&
+            napi_get_value_int32(env, argv[3], &to) == napi_ok && napi_get_value_int32(env, argv[4], &mask) == napi_ok;
   if (!ok || from < 0 || to < from || (size_t)to > length) {
     napi_throw_range_error(env, "ERR_OUT_OF_RANGE",
                            "findCut(bytes: Uint8Array, gear: Int32Array(256), from, to, mask) with 0 <= from <= to <= bytes.length");

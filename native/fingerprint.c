@@ -20,21 +20,14 @@ static void put_hex64(char *out, uint64_t value) {
 napi_value amber_fingerprint128(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
-  bool is_typed_array = false;
+  size_t length = 0;
+  void *data = NULL;
   uint32_t seed_high = 0, seed_low = 0;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3 ||
-      napi_is_typedarray(env, argv[0], &is_typed_array) != napi_ok || !is_typed_array ||
+      !amber_typed_array(env, argv[0], napi_uint8_array, &data, &length) ||
       napi_get_value_uint32(env, argv[1], &seed_high) != napi_ok ||
       napi_get_value_uint32(env, argv[2], &seed_low) != napi_ok) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "fingerprint128(bytes, seedHigh, seedLow) needs a typed array and two uint32");
-    return NULL;
-  }
-  napi_typedarray_type type;
-  size_t length;
-  void *data;
-  if (napi_get_typedarray_info(env, argv[0], &type, &length, &data, NULL, NULL) != napi_ok ||
-      (type != napi_uint8_array && type != napi_int8_array && type != napi_uint8_clamped_array)) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "fingerprint128 needs bytes (a Buffer or Uint8Array)");
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "fingerprint128(bytes, seedHigh, seedLow) needs bytes (a Buffer or Uint8Array) and two uint32");
     return NULL;
   }
   XXH128_hash_t hash = XXH3_128bits_withSeed(data, length, ((uint64_t)seed_high << 32) | seed_low);

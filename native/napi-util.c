@@ -18,3 +18,14 @@ napi_value amber_int_value(napi_env env, int64_t value) {
   napi_create_int64(env, value, &out);
   return out;
 }
+
+int amber_typed_array(napi_env env, napi_value value, napi_typedarray_type type, void **data, size_t *length) {
+  bool is_typed_array = false;
+  napi_typedarray_type actual;
+  if (napi_is_typedarray(env, value, &is_typed_array) != napi_ok || !is_typed_array ||
+      napi_get_typedarray_info(env, value, &actual, length, data, NULL, NULL) != napi_ok) {
+    return 0;
+  }
+  if (type == napi_uint8_array) return actual == napi_uint8_array || actual == napi_int8_array || actual == napi_uint8_clamped_array;
+  return actual == type;
+}

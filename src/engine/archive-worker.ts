@@ -90,10 +90,8 @@ function start(data: ArchiveWorkerData): (message: Exclude<ToWorker, { type: 'in
 
   function archiveFile(job: FileJob): FileResult {
     const content: BlobId[] = [];
-    const table =
-      job.chunkTable === true && fingerprinting !== undefined
-        ? { lengths: [] as number[], fingerprints: [] as string[] }
-        : undefined;
+    const jobHashes = job.chunkTable === true ? fingerprinting : undefined;
+    const table = jobHashes && { lengths: [] as number[], fingerprints: [] as string[] };
     let sizeBytes = 0;
     let fd: number;
     try {
@@ -106,7 +104,7 @@ function start(data: ArchiveWorkerData): (message: Exclude<ToWorker, { type: 'in
         (into, offset, length) => readSync(fd, into, offset, length, null),
         buffer,
         chunker,
-        table === undefined || fingerprinting === undefined ? hashes : fingerprinting,
+        jobHashes ?? hashes,
         job.previous,
         (chunk, id, fingerprint) => {
           content.push(storeChunk(chunk, id as BlobId));

@@ -89,6 +89,11 @@ export interface EmbeddedVaultOptions {
 
 const CATALOG_FILE = 'catalog.sqlite';
 
+/** Asks for the passphrase and opens the repository with it (the KDF runs on the thread pool). */
+function unlock(options: EmbeddedVaultOptions, store: ObjectStore, header: VaultHeader): Promise<Repository> {
+  return options.passphrase().then((passphrase) => Repository.open(store, passphrase, header));
+}
+
 /** The vault service running in-process on a local vault directory (embedded mode). */
 export class EmbeddedVault implements VaultService {
   readonly location: string;
@@ -138,10 +143,7 @@ export class EmbeddedVault implements VaultService {
     const store = await location.openExisting();
     try {
       const header = await Repository.readHeader(store);
-      const unlocking =
-        options.unlockAtOpen === true
-          ? options.passphrase().then((passphrase) => Repository.open(store, passphrase, header))
-          : undefined;
+      const unlocking = options.unlockAtOpen === true ? unlock(options, store, header) : undefined;
       unlocking?.catch(() => undefined); // awaited by the command that needs it; never unhandled
       await mkdir(location.stateDir, { recursive: true });
       const catalog = await Catalog.open(path.join(location.stateDir, CATALOG_FILE));
@@ -520,7 +522,7 @@ export class EmbeddedVault implements VaultService {
   }
 
   #openRepo(): Promise<Repository> {
-    this.#repo ??= this.#options.passphrase().then((p) => Repository.open(this.#store, p, this.#header));
+    this.#repo ??= unlock(this.#options, this.#store, this.#header);
     return this.#repo;
   }
 
