@@ -5,15 +5,14 @@ import type { Clock } from '../core/clock.js';
 import type { BlobId, IndexId, PackId, PointId } from '../core/ids.js';
 import { PACK_TARGET_BYTES } from '../format/pack.js';
 import type { PutOptions } from '../storage/object-store.js';
+import { planArchive, type ArchivePlan } from './archive-plan.js';
 import { ArchiveWorkers, runArchivePool, type PoolJob } from './archive-pool.js';
-import { SharedBlobIdSet } from './blob-id-set.js';
 import { matchFilesCache, type CacheMatch } from './cache-match.js';
-import type { ChunkTable, PreviousChunks } from './file-chunks.js';
+import type { ChunkTable } from './file-chunks.js';
 import { FilesCache, type CacheEntry } from './files-cache.js';
 import { PackUploader } from './pack-uploader.js';
 import { racyCheck } from './racy-entry.js';
 import type { Repository } from './repository.js';
-import type { BlobIndex } from './blob-index.js';
 import type { EntryStat, SourceDir, SourceEntry, SourceFile, WalkResult, WalkWarning } from './source-tree.js';
 import { TreeBuilder } from './tree-builder.js';
 
@@ -30,6 +29,11 @@ export interface ArchiveOptions {
   readonly filesCache: FilesCache;
   /** `matchFilesCache(walk, filesCache)`, when the caller ran it already (while the KDF ran). */
   readonly cacheMatch?: CacheMatch;
+  /**
+   * What to read, when the caller planned it ahead (while the KDF ran) against an index: followed
+   * when that index is the repository's, planned again otherwise.
+   */
+  readonly plan?: ArchivePlan;
   /** Workers the caller started ahead (while the KDF ran); archive uses them and stops the rest. */
   readonly workers?: ArchiveWorkers;
   readonly workerCount?: number;
@@ -67,8 +71,8 @@ export interface ArchiveResult {
 export async function archive(repo: Repository, walk: WalkResult, options: ArchiveOptions): Promise<ArchiveResult> {
   const startedMs = options.clock.monotonicMs();
   const startedAtNs = BigInt(options.clock.nowMs()) * 1_000_000n;
-  const contents = new Map<SourceFile, readonly BlobId[]>();
   const chunkTables = new Map<SourceFile, ChunkTable>();
+  /** The size each file was read at (a file taken from the cache has its walked size). */
   const sizes = new Map<SourceFile, number>();
   const warnings = [...walk.warnings];
   let filesDone = 0;
@@ -83,32 +87,13 @@ export async function archive(repo: Repository, walk: WalkResult, options: Archi
     });
 
   const match = options.cacheMatch ?? matchFilesCache(walk, options.filesCache);
-  const jobs: PoolJob[] = [];
-  const jobFiles: SourceFile[] = [];
-  const cachedFiles = new Set<SourceFile>();
-  for (const file of walk.files) {
-    const cached = match.files.get(file);
-    if (cached !== undefined && cached.every((id) => repo.index.has(id))) {
-      contents.set(file, cached);
-      sizes.set(file, file.stat.size);
-      cachedFiles.add(file);
-      filesDone++;
-      bytesDone += file.stat.size;
-    } else {
-      const large = file.stat.size >= PREVIOUS_CHUNKS_MIN_BYTES;
-      const previous = large ? previousChunks(repo, options.filesCache, file) : undefined;
-      jobs.push({
-        id: jobFiles.length,
-        path: file.path,
-        sizeBytes: file.stat.size,
-        ...(previous && { previous }),
-        ...(large && { chunkTable: true }),
-      });
-      jobFiles.push(file);
-    }
-  }
+  const plan =
+    options.plan?.index === repo.index ? options.plan : planArchive(walk, match, options.filesCache, repo.index);
+  const { jobs, jobFiles, cachedFiles, reusedTrees } = plan;
+  const contents = new Map(cachedFiles);
+  for (const file of cachedFiles.keys()) bytesDone += file.stat.size;
+  filesDone = cachedFiles.size;
   const filesFromCache = cachedFiles.size;
-  const reusedTrees = reusableTrees(walk.root, match, cachedFiles, repo.index);
   progress();
 
   const uploader = new PackUploader(repo, {
@@ -127,7 +112,6 @@ export async function archive(repo: Repository, walk: WalkResult, options: Archi
     if (jobs.length > 0) {
       // While the workers read, the main thread builds the trees of directories with nothing (left) to read.
       const ahead = trees.buildAhead(walk.root, new Set(jobFiles));
-      const known = SharedBlobIdSet.build(repo.index.blobIds(), repo.index.blobCount);
       const pool = runArchivePool(orderForBalance(jobs), {
         workerCount: options.workerCount ?? os.availableParallelism(),
         ...(options.workers === undefined ? {} : { workers: options.workers }),
@@ -136,7 +120,7 @@ export async function archive(repo: Repository, walk: WalkResult, options: Archi
           blobIdKey: repo.keys.blobIdKey,
           chunkerKey: repo.keys.chunkerKey,
           chunker: repo.header.chunker,
-          knownBlobs: known.buffer,
+          knownBlobs: repo.index.knownBlobs(),
           packTargetBytes: PACK_TARGET_BYTES,
           stagingDir: ownStaging ?? (repo.store.stagingDir as string),
         },
@@ -189,7 +173,7 @@ export async function archive(repo: Repository, walk: WalkResult, options: Archi
     stats: {
       files: committedFiles.length,
       dirs: walk.dirCount,
-      sizeBytes: committedFiles.reduce((sum, f) => sum + (sizes.get(f) ?? 0), 0),
+      sizeBytes: committedFiles.reduce((sum, f) => sum + (sizes.get(f) ?? f.stat.size), 0),
       addedBytes: uploader.addedRawBytes,
       addedStoredBytes: uploader.addedStoredBytes,
       blobs,
@@ -235,32 +219,6 @@ export function startArchiveWorkers(
 function orderForBalance(jobs: PoolJob[]): PoolJob[] {
   const big = jobs.filter((j) => j.sizeBytes >= 8 * 1024 * 1024).sort((a, b) => b.sizeBytes - a.sizeBytes);
   return [...big, ...jobs.filter((j) => j.sizeBytes < 8 * 1024 * 1024)];
-}
-
-/**
- * The directories whose cached tree can stand: the cache matched them, every file below them came
- * from the cache (its blobs are in the vault), and the tree itself is still in the vault's index.
- */
-function reusableTrees(
-  root: SourceDir,
-  match: CacheMatch,
-  cachedFiles: ReadonlySet<SourceFile>,
-  index: BlobIndex,
-): Map<SourceDir, BlobId> {
-  const reusable = new Map<SourceDir, BlobId>();
-  const visit = (dir: SourceDir): boolean => {
-    let below = true;
-    for (const child of dir.children) {
-      if (child.kind === 'dir') below = visit(child) && below;
-      else if (child.kind === 'file' && !cachedFiles.has(child)) below = false;
-    }
-    const tree = match.trees.get(dir);
-    if (!below || tree === undefined || !index.has(tree)) return false;
-    reusable.set(dir, tree);
-    return true;
-  };
-  visit(root);
-  return reusable;
 }
 
 interface CacheEntrySources {
@@ -315,49 +273,17 @@ function cacheEntries(root: SourceDir, from: CacheEntrySources): { entries: Cach
   return { entries, unchanged };
 }
 
-/**
- * Changed files this large are first checked against their previous chunks (see chunkFile), and
- * files this large get a chunk table in the files cache.
- */
-const PREVIOUS_CHUNKS_MIN_BYTES = 4 * 1024 * 1024;
-
-/**
- * The chunks a changed file had in the last backup: with their lengths and fingerprints from the
- * cache's chunk table, else with their lengths from the index (when it knows them all).
- */
-function previousChunks(repo: Repository, cache: FilesCache, file: SourceFile): PreviousChunks | undefined {
-  const previous = cache.previousContent(file.path);
-  if (previous === undefined || previous.ids.length < 2) return undefined;
-  const { ids, table } = previous;
-  if (table !== undefined) return { ids, lengths: table.lengths, fingerprints: table.fingerprints };
-  const lengths: number[] = [];
-  for (const id of ids) {
-    const location = repo.index.get(id);
-    if (location === undefined) return undefined;
-    lengths.push(location.entry.rawLength);
-  }
-  return { ids, lengths };
-}
-
+/** The packs and index segments a point of these contents and trees needs, and how many blobs it has. */
 function referencedObjects(
   repo: Repository,
   contents: Iterable<readonly BlobId[]>,
   treeIds: Iterable<BlobId>,
 ): { packIds: PackId[]; indexIds: IndexId[]; blobs: number } {
-  const packs = new Set<PackId>();
-  const blobs = new Set<BlobId>();
-  const note = (id: BlobId): void => {
-    if (blobs.has(id)) return;
-    blobs.add(id);
-    const location = repo.index.get(id);
-    if (location !== undefined) packs.add(location.packId);
-  };
-  for (const content of contents) for (const id of content) note(id);
-  for (const id of treeIds) note(id);
+  const { packIds, blobs } = repo.index.packsOf([...contents, treeIds]);
   const indexIds = new Set<IndexId>();
-  for (const packId of packs) {
+  for (const packId of packIds) {
     const indexId = repo.index.segmentOfPack(packId);
     if (indexId !== undefined) indexIds.add(indexId);
   }
-  return { packIds: [...packs].sort(), indexIds: [...indexIds].sort(), blobs: blobs.size };
+  return { packIds, indexIds: [...indexIds].sort(), blobs };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { asBlobId, type BlobId } from '../core/ids.js';
-import { SharedBlobIdSet } from './blob-id-set.js';
+import { idWords, SharedBlobIdSet } from './blob-id-set.js';
 
 const id = (n: number): BlobId => asBlobId(createHash('sha256').update(String(n)).digest('hex'));
 
@@ -14,6 +14,12 @@ describe('SharedBlobIdSet', () => {
     for (let i = 5000; i < 10_000; i++) assert.equal(set.has(id(i)), false);
   });
 
+  it('answers for ids given as digest bytes, as a worker has them', () => {
+    const set = SharedBlobIdSet.build([id(1)], 1);
+    assert.equal(set.hasBytes(Buffer.from(id(1), 'hex')), true);
+    assert.equal(set.hasBytes(Buffer.from(id(2), 'hex')), false);
+  });
+
   it('is readable through another view of the same shared memory (as a worker sees it)', () => {
     const set = SharedBlobIdSet.build([id(1), id(2)], 2);
     const view = SharedBlobIdSet.attach(set.buffer);
@@ -21,7 +27,42 @@ describe('SharedBlobIdSet', () => {
     assert.equal(view.has(id(3)), false);
   });
 
-  it('works when empty', () => {
-    assert.equal(SharedBlobIdSet.build([], 0).has(id(0)), false);
+  it('gives a copy that later inserts do not change', () => {
+    const set = SharedBlobIdSet.build([id(1)], 2);
+    const copy = SharedBlobIdSet.attach(set.copyBuffer());
+    const words = new Uint32Array(8);
+    idWords(id(2), words);
+    assert.ok(set.insertWords(words) >= 0);
+    assert.equal(set.has(id(2)), true);
+    assert.equal(copy.has(id(2)), false);
+    assert.equal(copy.has(id(1)), true);
+  });
+
+  it('reports an id inserted twice by a negative slot, and names ids by slot', () => {
+    const set = SharedBlobIdSet.withSlots(16);
+    const words = new Uint32Array(8);
+    idWords(id(7), words);
+    const slot = set.insertWords(words);
+    assert.ok(slot >= 0);
+    assert.equal(set.insertWords(words), -(slot + 1));
+    assert.equal(set.idAt(slot), id(7));
+  });
+
+  it('works when empty, and answers false for strings that are not blob ids', () => {
+    const set = SharedBlobIdSet.build([], 0);
+    assert.equal(set.has(id(0)), false);
+    const full = SharedBlobIdSet.build([id(1)], 1);
+    assert.equal(full.has(id(1).toUpperCase() as BlobId), false);
+    assert.equal(full.has(id(1).slice(1) as BlobId), false);
+  });
+
+  it('parses hex ids into the bytes Buffer.from(hex) gives', () => {
+    const words = new Uint32Array(8);
+    for (let i = 0; i < 50; i++) {
+      assert.equal(idWords(id(i), words), true);
+      assert.deepEqual(Buffer.from(words.buffer), Buffer.from(id(i), 'hex'));
+    }
+    assert.equal(idWords('g'.repeat(64), words), false);
+    assert.equal(idWords('', words), false);
   });
 });

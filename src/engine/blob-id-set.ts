@@ -1,79 +1,147 @@
 import type { BlobId } from '../core/ids.js';
 
-const ID_BYTES = 32;
+export const ID_BYTES = 32;
+const ID_WORDS = ID_BYTES / 4;
+
+/** Value of each ASCII code as a lowercase hex digit, -1 for any other character. */
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
 
 /**
- * A read-only open-addressing hash set of blob ids over a SharedArrayBuffer, so every archive worker
- * can ask "is this blob already stored?" without a copy of the index per thread. Ids are HMAC
- * outputs, uniformly distributed, so their first 4 bytes are a good hash.
+ * Parses a blob id (64 lowercase hex digits) into its 32 bytes as 8 little-endian words, as a
+ * Uint32Array over those bytes holds them on the machines Node runs on. False when `id` is not one.
+ */
+export function idWords(id: string, out: Uint32Array): boolean {
+  if (id.length !== ID_BYTES * 2) return false;
+  for (let w = 0; w < ID_WORDS; w++) {
+    let word = 0;
+    for (let b = 0; b < 4; b++) {
+      const at = w * 8 + b * 2;
+      const hi = HEX_VALUE[id.charCodeAt(at)] ?? -1;
+      const lo = HEX_VALUE[id.charCodeAt(at + 1)] ?? -1;
+      if ((hi | lo) < 0) return false;
+      word |= ((hi << 4) | lo) << (b * 8);
+    }
+    out[w] = word >>> 0;
+  }
+  return true;
+}
+
+/**
+ * An open-addressing hash set of blob ids in a SharedArrayBuffer: 32 bytes a slot, linear probing,
+ * an all-zero slot empty (an HMAC output is all zeros with probability 2^-256). Ids are HMAC outputs,
+ * uniformly distributed, so their first word is a good hash. The index (blob-index.ts) keeps its ids
+ * in one and numbers its blobs by slot; every archive worker attaches a copy, read-only, to ask "is
+ * this blob already stored?" without a copy of the index per thread.
  */
 export class SharedBlobIdSet {
   readonly buffer: SharedArrayBuffer;
-  readonly #table: Uint8Array;
-  readonly #slots: number;
-  readonly #scratch = Buffer.allocUnsafe(ID_BYTES);
+  readonly slots: number;
+  readonly #words: Uint32Array;
+  readonly #mask: number;
+  readonly #scratch = new Uint32Array(ID_WORDS);
+  readonly #scratchBytes = new Uint8Array(this.#scratch.buffer);
 
   private constructor(buffer: SharedArrayBuffer) {
     this.buffer = buffer;
-    this.#table = new Uint8Array(buffer);
-    this.#slots = buffer.byteLength / ID_BYTES;
+    this.slots = buffer.byteLength / ID_BYTES;
+    this.#words = new Uint32Array(buffer);
+    this.#mask = this.slots - 1;
+  }
+
+  /** An empty set of `slots` slots (a power of two; keep it at least twice the ids it will hold). */
+  static withSlots(slots: number): SharedBlobIdSet {
+    if (slots < 1 || (slots & (slots - 1)) !== 0) throw new RangeError(`slots must be a power of two: ${slots}`);
+    return new SharedBlobIdSet(new SharedArrayBuffer(slots * ID_BYTES));
+  }
+
+  /** The smallest power-of-two slot count that keeps `count` ids at most half full. */
+  static slotsFor(count: number): number {
+    let slots = 16;
+    while (slots < count * 2) slots *= 2;
+    return slots;
   }
 
   static build(ids: Iterable<BlobId>, count: number): SharedBlobIdSet {
-    let slots = 16;
-    while (slots < count * 2) slots *= 2;
-    const set = new SharedBlobIdSet(new SharedArrayBuffer(slots * ID_BYTES));
-    const bytes = Buffer.allocUnsafe(ID_BYTES); // decoded in place: no buffer per id
+    const set = SharedBlobIdSet.withSlots(SharedBlobIdSet.slotsFor(count));
+    const words = new Uint32Array(ID_WORDS);
     for (const id of ids) {
-      bytes.write(id, 0, ID_BYTES, 'hex');
-      set.#insert(bytes);
+      if (!idWords(id, words)) throw new RangeError(`not a blob id: ${id}`);
+      set.insertWords(words);
     }
     return set;
   }
 
+  /** A view of a set built elsewhere (another thread's), e.g. from `buffer` or `copyBuffer()`. */
   static attach(buffer: SharedArrayBuffer): SharedBlobIdSet {
     return new SharedBlobIdSet(buffer);
   }
 
   has(id: BlobId): boolean {
-    this.#scratch.write(id, 0, ID_BYTES, 'hex');
-    return this.hasBytes(this.#scratch);
+    return idWords(id, this.#scratch) && this.slotOfWords(this.#scratch) >= 0;
   }
 
+  /** Membership of an id given as its 32 bytes (a digest). */
   hasBytes(id: Uint8Array): boolean {
-    const mask = this.#slots - 1;
-    for (let slot = this.#home(id); ; slot = (slot + 1) & mask) {
-      const base = slot * ID_BYTES;
-      if (this.#isEmpty(base)) return false;
-      if (this.#equals(base, id)) return true;
-    }
+    this.#scratchBytes.set(id.subarray(0, ID_BYTES));
+    return this.slotOfWords(this.#scratch) >= 0;
   }
 
-  #insert(id: Uint8Array): void {
-    const mask = this.#slots - 1;
-    for (let slot = this.#home(id); ; slot = (slot + 1) & mask) {
-      const base = slot * ID_BYTES;
-      if (this.#isEmpty(base)) {
-        this.#table.set(id, base);
-        return;
+  /** The slot holding the id, or -1. */
+  slotOfWords(id: Uint32Array): number {
+    const words = this.#words;
+    for (let slot = (id[0] as number) & this.#mask, probes = 0; probes < this.slots; slot = (slot + 1) & this.#mask) {
+      const base = slot * ID_WORDS;
+      if (words[base] === id[0] && this.#sameRest(base, id)) return slot;
+      if (this.isEmptySlot(slot)) return -1;
+      probes++;
+    }
+    return -1;
+  }
+
+  /**
+   * Inserts an id; returns its slot, or -(slot + 1) when it was there already. The caller keeps the
+   * set at most half full (see slotsFor); a full set throws.
+   */
+  insertWords(id: Uint32Array): number {
+    const words = this.#words;
+    for (let slot = (id[0] as number) & this.#mask, probes = 0; probes < this.slots; slot = (slot + 1) & this.#mask) {
+      const base = slot * ID_WORDS;
+      if (this.isEmptySlot(slot)) {
+        words.set(id.subarray(0, ID_WORDS), base);
+        return slot;
       }
-      if (this.#equals(base, id)) return;
+      if (words[base] === id[0] && this.#sameRest(base, id)) return -(slot + 1);
+      probes++;
     }
+    throw new RangeError('SharedBlobIdSet is full');
   }
 
-  #home(id: Uint8Array): number {
-    const h = ((id[0] ?? 0) | ((id[1] ?? 0) << 8) | ((id[2] ?? 0) << 16) | ((id[3] ?? 0) << 24)) >>> 0;
-    return h & (this.#slots - 1);
-  }
-
-  #isEmpty(base: number): boolean {
-    // An all-zero id is an HMAC output with probability 2^-256: treat zero as empty.
-    for (let i = 0; i < ID_BYTES; i++) if (this.#table[base + i] !== 0) return false;
+  isEmptySlot(slot: number): boolean {
+    const words = this.#words;
+    const base = slot * ID_WORDS;
+    for (let i = 0; i < ID_WORDS; i++) if (words[base + i] !== 0) return false;
     return true;
   }
 
-  #equals(base: number, id: Uint8Array): boolean {
-    for (let i = 0; i < ID_BYTES; i++) if (this.#table[base + i] !== id[i]) return false;
+  /** The 8 words of the id in `slot` (a view: valid while the set lives). */
+  wordsAt(slot: number): Uint32Array {
+    return this.#words.subarray(slot * ID_WORDS, slot * ID_WORDS + ID_WORDS);
+  }
+
+  /** The id in `slot`, as hex. */
+  idAt(slot: number): BlobId {
+    return Buffer.from(this.buffer, slot * ID_BYTES, ID_BYTES).toString('hex') as BlobId;
+  }
+
+  /** A copy of the whole table in new shared memory (for threads that must not see later inserts). */
+  copyBuffer(): SharedArrayBuffer {
+    return this.buffer.slice(0);
+  }
+
+  #sameRest(base: number, id: Uint32Array): boolean {
+    const words = this.#words;
+    for (let i = 1; i < ID_WORDS; i++) if (words[base + i] !== id[i]) return false;
     return true;
   }
 }

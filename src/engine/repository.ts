@@ -17,12 +17,13 @@ import {
 } from '../core/ids.js';
 import { newVaultId } from './vault-id.js';
 import type { ObjectStore, PutOptions } from '../storage/object-store.js';
-import { deriveVaultKeys, newMasterSecret, type VaultKeys } from '../format/vault-keys.js';
+import { deriveLocalCacheKey, deriveVaultKeys, newMasterSecret, type VaultKeys } from '../format/vault-keys.js';
 import { decodeVaultHeader, encodeVaultHeader, FORMAT_VERSION, type VaultHeader } from '../format/vault-header.js';
 import { DEFAULT_CHUNKER_PARAMS, type ChunkerParams } from '../format/chunker.js';
 import { newKeyId, openKeyEnvelope, sealKeyEnvelope, type KdfCost } from '../format/key-envelope.js';
-import { decodeIndexSegment, encodeIndexSegment, type IndexSegment } from '../format/index-segment.js';
+import { decodeIndexSegmentTables, encodeIndexSegment, type IndexSegment } from '../format/index-segment.js';
 import { openBlob, type PackEntry } from '../format/pack.js';
+import { PACK_ENTRY_BYTES } from '../format/pack-entry.js';
 import { decodeTree, type TreeNode } from '../format/tree.js';
 import {
   decodePointManifest,
@@ -55,7 +56,9 @@ export class Repository {
   readonly store: ObjectStore;
   readonly header: VaultHeader;
   readonly keys: VaultKeys;
-  readonly index = new BlobIndex();
+  #index = new BlobIndex();
+  /** The index segments in storage the in-memory index stands for: those loaded (or skipped as superseded) and written. */
+  readonly #indexedSegments = new Set<string>();
 
   readonly #masterSecret: Buffer;
   /** The key envelope the passphrase opened (after create: the initial one). */
@@ -72,6 +75,21 @@ export class Repository {
 
   get vaultId(): VaultId {
     return this.header.vaultId;
+  }
+
+  /** Where every stored blob is: empty until loadIndex or adoptIndex. */
+  get index(): BlobIndex {
+    return this.#index;
+  }
+
+  /** The ids of the index segments in storage that the index stands for, sorted. */
+  get indexedSegments(): string[] {
+    return [...this.#indexedSegments].sort();
+  }
+
+  /** The key that authenticates this host's local copies of vault data (see deriveLocalCacheKey). */
+  get localCacheKey(): Buffer {
+    return deriveLocalCacheKey(this.#masterSecret);
   }
 
   /** Creates a new repository; the header is written last, so a crash leaves no half-made vault. */
@@ -153,18 +171,37 @@ export class Repository {
     return keyId;
   }
 
+  /**
+   * Takes an index built elsewhere (an authenticated local snapshot) instead of loading one: it must
+   * stand for exactly `segments`, the index segments storage lists now.
+   */
+  adoptIndex(index: BlobIndex, segments: readonly string[]): void {
+    if (this.#index.blobCount > 0 || this.#indexedSegments.size > 0) {
+      throw new AmberError('INTERNAL', 'An index can only be adopted by a repository that has none yet.');
+    }
+    this.#index = index;
+    for (const id of segments) this.#indexedSegments.add(id);
+  }
+
   async loadIndex(): Promise<void> {
     const ids = await this.listIds('index/');
     const segments = await mapConcurrent(ids, 8, async (id) => {
       const indexId = asIndexId(id);
       return {
         indexId,
-        segment: decodeIndexSegment(this.keys, indexId, await this.store.get(objectKeys.index(indexId))),
+        segment: decodeIndexSegmentTables(this.keys, indexId, await this.store.get(objectKeys.index(indexId))),
       };
     });
     // A segment rewritten by garbage collection names the ones it replaces; those are not loaded.
     const superseded = new Set(segments.flatMap(({ segment }) => segment.supersedes));
-    for (const { indexId, segment } of segments) if (!superseded.has(indexId)) this.index.addSegment(indexId, segment);
+    let entries = this.index.blobCount;
+    for (const { segment } of segments)
+      for (const pack of segment.packs) entries += pack.entryTable.length / PACK_ENTRY_BYTES;
+    this.index.reserve(entries);
+    for (const { indexId, segment } of segments) {
+      if (!superseded.has(indexId)) this.index.addSegmentTables(indexId, segment);
+    }
+    for (const id of ids) this.#indexedSegments.add(id);
   }
 
   async putPack(packId: PackId, bytes: Uint8Array, options?: PutOptions): Promise<void> {
@@ -189,6 +226,7 @@ export class Repository {
     const { indexId, bytes } = encodeIndexSegment(this.keys, segment);
     await putIdempotent(this.store, objectKeys.index(indexId), bytes, options);
     this.index.addSegment(indexId, segment);
+    this.#indexedSegments.add(indexId);
     return indexId;
   }
 
@@ -227,14 +265,19 @@ export class Repository {
     return decodeTree(await this.readBlob(blobId), `tree ${blobId}`);
   }
 
-  async listIds(prefix: 'index/' | 'points/'): Promise<string[]> {
-    const ids: string[] = [];
-    for await (const object of this.store.list(prefix)) {
-      const id = object.key.slice(prefix.length);
-      if (isHex64(id)) ids.push(id);
-    }
-    return ids.sort();
+  listIds(prefix: 'index/' | 'points/'): Promise<string[]> {
+    return listObjectIds(this.store, prefix);
   }
+}
+
+/** The ids of the objects under `prefix` (index segments or points), sorted; needs no key. */
+export async function listObjectIds(store: ObjectStore, prefix: 'index/' | 'points/'): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const object of store.list(prefix)) {
+    const id = object.key.slice(prefix.length);
+    if (isHex64(id)) ids.push(id);
+  }
+  return ids.sort();
 }
 
 /**

@@ -34,6 +34,7 @@ export class TreeBuilder {
     repo: Repository,
     uploader: PackUploader,
     contents: ReadonlyMap<SourceFile, readonly BlobId[]>,
+    /** The size each file was read at; a file not in it (taken from the files cache) has its walked size. */
     sizes: ReadonlyMap<SourceFile, number>,
     /** Directories whose tree is known unchanged and stored (the files cache, checked against the index). */
     reusable: ReadonlyMap<SourceDir, BlobId> = new Map(),
@@ -163,7 +164,8 @@ export class TreeBuilder {
       case 'file': {
         const content = this.#contents.get(entry);
         if (content === undefined) return undefined; // unreadable: reported as a warning
-        const base = { type: 'file' as const, ...common(entry), size: this.#sizes.get(entry) ?? 0, content };
+        const size = this.#sizes.get(entry) ?? entry.stat.size;
+        const base = { type: 'file' as const, ...common(entry), size, content };
         return entry.stat.nlink > 1 ? { ...base, hardlinkKey: `${entry.stat.dev}:${entry.stat.ino}` } : base;
       }
       case 'symlink':

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { asIndexId, asPackId, objectKeys, type IndexId, type PackId } from '../core/ids.js';
 import { open, SEAL_OVERHEAD_BYTES, sealAfter } from './aead.js';
 import { corruptObject, invalidValue, unsupportedFormat } from './format-errors.js';
-import { decodePackEntryTable, encodePackEntry, MAX_U32, PACK_ENTRY_BYTES, type PackEntry } from './pack-entry.js';
+import {
+  checkPackEntryTable,
+  decodePackEntryTable,
+  encodePackEntry,
+  MAX_U32,
+  PACK_ENTRY_BYTES,
+  type PackEntry,
+} from './pack-entry.js';
 import type { VaultKeys } from './vault-keys.js';
 import { zstdCompressTransient, zstdDecompressExact, zstdFrameContentSize } from './zstd.js';
 
@@ -14,6 +21,19 @@ export interface IndexedPack {
 export interface IndexSegment {
   readonly createdAt: number;
   readonly packs: readonly IndexedPack[];
+  readonly supersedes: readonly IndexId[];
+}
+
+/** A pack of a decoded segment with its entries as stored: PACK_ENTRY_BYTES each, checked. */
+export interface IndexedPackTable {
+  readonly packId: PackId;
+  readonly entryTable: Buffer;
+}
+
+/** A segment decoded without an object per entry (for the in-memory index). */
+export interface IndexSegmentTables {
+  readonly createdAt: number;
+  readonly packs: readonly IndexedPackTable[];
   readonly supersedes: readonly IndexId[];
 }
 
@@ -36,6 +56,20 @@ export function encodeIndexSegment(keys: VaultKeys, segment: IndexSegment): { in
 
 /** Verifies SHA-256(bytes) === indexId, authenticates and decodes the segment. */
 export function decodeIndexSegment(keys: VaultKeys, indexId: IndexId, bytes: Uint8Array): IndexSegment {
+  const { createdAt, packs, supersedes } = decodeIndexSegmentTables(keys, indexId, bytes);
+  const name = objectKeys.index(indexId);
+  return {
+    createdAt,
+    packs: packs.map(({ packId, entryTable }) => ({
+      packId,
+      entries: decodePackEntryTable(entryTable, 0, entryTable.length / PACK_ENTRY_BYTES, name, { pack: packId }),
+    })),
+    supersedes,
+  };
+}
+
+/** decodeIndexSegment, with each pack's entries left as the checked table they are stored as. */
+export function decodeIndexSegmentTables(keys: VaultKeys, indexId: IndexId, bytes: Uint8Array): IndexSegmentTables {
   const name = objectKeys.index(indexId);
   const fail = (why: string): never => {
     throw corruptObject(name, why);
@@ -93,7 +127,7 @@ function segmentProblem(segment: IndexSegment): string | undefined {
   return undefined;
 }
 
-function decodeBody(body: Buffer, name: string, fail: (why: string) => never): IndexSegment {
+function decodeBody(body: Buffer, name: string, fail: (why: string) => never): IndexSegmentTables {
   let at = 0;
   const need = (bytes: number): void => {
     if (at + bytes > body.length) fail('its body is truncated');
@@ -109,21 +143,24 @@ function decodeBody(body: Buffer, name: string, fail: (why: string) => never): I
     supersedes.push(asIndexId(body.toString('hex', at, at + ID_BYTES)));
   const packCount = body.readUInt32LE(at);
   at += 4;
-  const packs: IndexedPack[] = [];
+  const packs: IndexedPackTable[] = [];
   for (let i = 0; i < packCount; i++) {
     need(ID_BYTES + 4);
     const packId = asPackId(body.toString('hex', at, at + ID_BYTES));
     const entryCount = body.readUInt32LE(at + ID_BYTES);
     at += ID_BYTES + 4;
     need(entryCount * PACK_ENTRY_BYTES);
-    const entries = decodePackEntryTable(body, at, entryCount, name, { pack: packId });
+    const entryTable = body.subarray(at, at + entryCount * PACK_ENTRY_BYTES);
     at += entryCount * PACK_ENTRY_BYTES;
-    for (const entry of entries) {
-      if (entry.length < SEAL_OVERHEAD_BYTES || entry.offset + entry.length > MAX_U32) {
-        fail(`the entry of blob ${entry.blobId} in pack ${packId} is out of bounds`);
+    checkPackEntryTable(entryTable, name, { pack: packId });
+    for (let o = 0; o < entryTable.length; o += PACK_ENTRY_BYTES) {
+      const offset = entryTable.readUInt32LE(o + 34);
+      const length = entryTable.readUInt32LE(o + 38);
+      if (length < SEAL_OVERHEAD_BYTES || offset + length > MAX_U32) {
+        fail(`the entry of blob ${entryTable.toString('hex', o, o + ID_BYTES)} in pack ${packId} is out of bounds`);
       }
     }
-    packs.push({ packId, entries });
+    packs.push({ packId, entryTable });
   }
   if (at !== body.length) fail('its body has trailing bytes');
   return { createdAt, packs, supersedes };

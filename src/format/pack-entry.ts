@@ -30,6 +30,11 @@ export function blobTypeId(type: BlobType): number {
   return BLOB_TYPE_IDS[type];
 }
 
+/** The blob type of a type id; undefined for an id this version does not know. */
+export function blobTypeOf(typeId: number): BlobType | undefined {
+  return BLOB_TYPES[typeId];
+}
+
 /**
  * Writes one entry at `at` (46 bytes, see PACK_ENTRY_BYTES), or throws INVALID_ARGUMENT when the
  * entry cannot be represented: an id that is not 64 hex characters, an unknown type or compression,
@@ -54,6 +59,16 @@ export function encodePackEntry(target: Buffer, at: number, entry: PackEntry): v
   target.writeUInt32LE(offset, at + 34);
   target.writeUInt32LE(length, at + 38);
   target.writeUInt32LE(rawLength, at + 42);
+}
+
+/** Checks that every entry of a table (PACK_ENTRY_BYTES each) has a known type and compression. */
+export function checkPackEntryTable(table: Uint8Array, objectName: string, details: ErrorDetails): void {
+  for (let o = 0; o < table.length; o += PACK_ENTRY_BYTES) {
+    const type = table[o + 32] as number;
+    const compression = table[o + 33] as number;
+    if (BLOB_TYPES[type] === undefined) throw unsupportedFormat(objectName, `blob type id ${type}`, details);
+    if (!isCompression(compression)) throw unsupportedFormat(objectName, `compression id ${compression}`, details);
+  }
 }
 
 /** Reads `count` entries starting at `at`; the caller has checked that the bytes are there. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { deriveVaultKeys, newMasterSecret } from './vault-keys.js';
+import { deriveLocalCacheKey, deriveVaultKeys, newMasterSecret } from './vault-keys.js';
 
 /** RFC 5869 HKDF-SHA-256 for one output block, written out independently of crypto.hkdfSync. */
 function hkdfOneBlock(secret: Buffer, info: string): Buffer {
@@ -24,6 +24,14 @@ describe('vault keys', () => {
     assert.deepEqual(keys.dataKey, hkdfOneBlock(secret, 'amber/v1/data'));
     assert.deepEqual(keys.blobIdKey, hkdfOneBlock(secret, 'amber/v1/blob-id'));
     assert.deepEqual(keys.chunkerKey, hkdfOneBlock(secret, 'amber/v1/chunker'));
+  });
+
+  it('derives the local cache key the same way, distinct from the vault keys', () => {
+    const secret = Buffer.from('00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff', 'hex');
+    const key = deriveLocalCacheKey(secret);
+    assert.deepEqual(key, hkdfOneBlock(secret, 'amber/v1/local-cache'));
+    const { dataKey, blobIdKey, chunkerKey } = deriveVaultKeys(secret);
+    assert.ok([dataKey, blobIdKey, chunkerKey].every((vaultKey) => !key.equals(vaultKey)));
   });
 
   it('derives distinct keys, the same ones again for the same secret', () => {

@@ -29,3 +29,11 @@ export function deriveVaultKeys(masterSecret: Buffer): VaultKeys {
     chunkerKey: derive(masterSecret, 'amber/v1/chunker'),
   };
 }
+
+/**
+ * The key that authenticates what a host keeps of a vault outside it (the index snapshot of the
+ * cache directory): derived like the vault keys, never stored, never sent to a server.
+ */
+export function deriveLocalCacheKey(masterSecret: Buffer): Buffer {
+  return derive(masterSecret, 'amber/v1/local-cache');
+}

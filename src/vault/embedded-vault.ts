@@ -10,10 +10,12 @@ import type { PointRow } from '../catalog/point-row.js';
 import type { KdfCost } from '../format/key-envelope.js';
 import type { VaultHeader } from '../format/vault-header.js';
 import type { ListedObject, ObjectInfo, ObjectStore, ProbeReport } from '../storage/object-store.js';
+import { planArchive, type ArchivePlan } from '../engine/archive-plan.js';
 import { archive, startArchiveWorkers, type ArchiveProgress, type ArchiveResult } from '../engine/archiver.js';
 import { matchFilesCache } from '../engine/cache-match.js';
 import { FilesCache } from '../engine/files-cache.js';
-import { Repository } from '../engine/repository.js';
+import { IndexSnapshot } from '../engine/index-snapshot.js';
+import { listObjectIds, Repository } from '../engine/repository.js';
 import { restorePoint, type RestoreProgress } from '../engine/restorer.js';
 import { verifyRepository, type VerifyReport } from '../engine/verifier.js';
 import { walkSources } from '../engine/walker.js';
@@ -89,6 +91,12 @@ export interface EmbeddedVaultOptions {
 
 const CATALOG_FILE = 'catalog.sqlite';
 
+/** What a command reads of the index before it has the key (see #repoWithIndex). */
+interface EarlyIndex {
+  readonly snapshot: IndexSnapshot | undefined;
+  readonly listed: string[];
+}
+
 /** Asks for the passphrase and opens the repository with it (the KDF runs on the thread pool). */
 function unlock(options: EmbeddedVaultOptions, store: ObjectStore, header: VaultHeader): Promise<Repository> {
   return options.passphrase().then((passphrase) => Repository.open(store, passphrase, header));
@@ -103,6 +111,8 @@ export class EmbeddedVault implements VaultService {
   readonly #catalog: Catalog;
   #repo: Promise<Repository> | undefined;
   #indexLoaded: Promise<Repository> | undefined;
+  /** The local index snapshot and the segments storage lists, read for the load in progress (no key needed). */
+  #indexEarly: Promise<EarlyIndex> | undefined;
   /** The index segments in storage when the index was loaded, and those this process wrote since. */
   #indexListing: Set<string> | undefined;
   #adminContext: Promise<AdminContext> | undefined;
@@ -173,18 +183,28 @@ export class EmbeddedVault implements VaultService {
     const cachePromise = FilesCache.load(this.#options.cacheDir, this.#header.vaultId, request.item);
     const paths = request.paths.length > 0 ? request.paths : await this.#itemPaths(request.item);
     repoPromise.catch(() => undefined); // awaited below; a failure must not surface as unhandled first
+    const early = this.#indexEarly;
     const [filesCache, walk] = await Promise.all([cachePromise, walkSources(paths)]);
-    const cacheMatch = matchFilesCache(walk, filesCache); // on this thread, while the KDF runs on the pool
+    // On this thread, while the KDF runs on the pool: match the files cache, and plan against the
+    // index snapshot when it stands for storage's index (followed only if it proves authentic).
+    const cacheMatch = matchFilesCache(walk, filesCache);
     const workers = startArchiveWorkers(walk, cacheMatch, this.#options.workerCount);
+    let plan: ArchivePlan | undefined;
+    const snapshot = await early?.catch(() => undefined);
+    if (snapshot?.snapshot?.standsFor(snapshot.listed) === true) {
+      plan = planArchive(walk, cacheMatch, filesCache, snapshot.snapshot.index);
+    }
     let result: ArchiveResult;
     let session: Omit<BackupSession, 'release'>;
+    let repo: Repository;
     try {
-      const repo = await repoPromise;
+      repo = await repoPromise;
       session = await this.#openSession(request);
       result = await archive(repo, walk, {
         clock: this.#options.clock,
         filesCache,
         cacheMatch,
+        ...(plan === undefined ? {} : { plan }),
         ...(workers === undefined ? {} : { workers }),
         ...(session.putOptions === undefined ? {} : { putOptions: session.putOptions }),
         ...(this.#options.workerCount === undefined ? {} : { workerCount: this.#options.workerCount }),
@@ -193,12 +213,15 @@ export class EmbeddedVault implements VaultService {
     } finally {
       await workers?.close();
     }
+    // The index is final once the archive's segment is stored: its snapshot is written while the
+    // commit's writes wait on the disk (it stands for segments in storage, committed or not).
+    const snapshotSaved = this.#saveIndexSnapshot(repo);
     const point = await this.#commit(session, {
       ...result,
       warnings: result.warnings.length,
       paths: walk.root.children.length === 0 ? [] : [...new Set(paths.map((p) => path.resolve(p)))],
     });
-    await result.saveFilesCache(point.id);
+    await Promise.all([result.saveFilesCache(point.id), snapshotSaved]);
     return {
       point,
       stats: {
@@ -526,14 +549,42 @@ export class EmbeddedVault implements VaultService {
     return this.#repo;
   }
 
+  /**
+   * The repository with its index: from the local snapshot when it stands for the segments storage
+   * lists and proves authentic under the vault's key, else loaded from storage (and the snapshot
+   * written anew). The snapshot and the listing are read while the KDF runs (`#indexEarly`).
+   */
   #repoWithIndex(): Promise<Repository> {
-    this.#indexLoaded ??= this.#openRepo().then(async (repo) => {
-      const listing = await repo.listIds('index/');
-      await repo.loadIndex();
-      this.#indexListing = new Set(listing);
-      return repo;
-    });
+    if (this.#indexLoaded === undefined) {
+      const early = Promise.all([IndexSnapshot.read(this.#snapshotFile), listObjectIds(this.#store, 'index/')]).then(
+        ([snapshot, listed]) => ({ snapshot, listed }),
+      );
+      early.catch(() => undefined); // awaited below; a failure must not surface as unhandled first
+      this.#indexEarly = early;
+      this.#indexLoaded = this.#openRepo().then(async (repo) => {
+        const { snapshot, listed } = await early;
+        if (snapshot?.standsFor(listed) === true && snapshot.isAuthentic(repo.localCacheKey)) {
+          repo.adoptIndex(snapshot.index, listed);
+        } else {
+          await repo.loadIndex();
+          await this.#saveIndexSnapshot(repo);
+        }
+        this.#indexListing = new Set(repo.indexedSegments);
+        return repo;
+      });
+    }
     return this.#indexLoaded;
+  }
+
+  get #snapshotFile(): string {
+    return IndexSnapshot.file(this.#options.cacheDir, this.#header.vaultId);
+  }
+
+  /** Writes the index snapshot; a failure only costs the next command a full load (it is a cache). */
+  async #saveIndexSnapshot(repo: Repository): Promise<void> {
+    await IndexSnapshot.write(this.#snapshotFile, repo.localCacheKey, repo.index, repo.indexedSegments).catch(
+      () => undefined,
+    );
   }
 
   /**
@@ -555,6 +606,7 @@ export class EmbeddedVault implements VaultService {
   #forgetRepository(): void {
     this.#repo = undefined;
     this.#indexLoaded = undefined;
+    this.#indexEarly = undefined;
     this.#indexListing = undefined;
     this.#adminContext = undefined;
   }
