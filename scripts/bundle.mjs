@@ -2,7 +2,7 @@
 // Bundles the compiled CLI and its worker entry points into dist/bundle/ (one file each), so that a
 // command loads a handful of files instead of ~400 modules: Node 20 spends ~200 ms resolving and
 // compiling Kysely's and our module graph at every start, a quarter of a no-change backup.
-// Native addons (better-sqlite3, zstd-napi) stay external. Tests keep using the unbundled dist/.
+// Native addons (better-sqlite3, zstd-napi, sodium-native) stay external. Tests keep using the unbundled dist/.
 import { rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
@@ -28,6 +28,8 @@ await build({
     'better-sqlite3',
     'zstd-napi',
     'zstd-napi/*',
+    'sodium-native',
+    'sodium-native/*',
     'fastify',
     '@fastify/*',
     '@aws-sdk/*',

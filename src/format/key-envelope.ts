@@ -1,10 +1,11 @@
-import { createHash, randomBytes, scrypt } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { AmberError } from '../core/errors.js';
 import { asKeyId, asVaultId, isKeyId, isVaultId, objectKeys, type KeyId, type VaultId } from '../core/ids.js';
 import { seal, tryOpen } from './aead.js';
 import { corruptObject, invalidValue, unsupportedFormat } from './format-errors.js';
 import { asRecord, onlyKeys, parseJson, readInteger, readString, type Fail, type JsonRecord } from './json-fields.js';
 import { FORMAT_VERSION } from './vault-header.js';
+import { scryptKey } from './scrypt.js';
 import { MASTER_SECRET_BYTES } from './vault-keys.js';
 
 /** scrypt cost: N = 2^logN, block size r, parallelism p. Memory ≈ 128·N·r bytes. */
@@ -60,19 +61,8 @@ function kdfProblem(kdf: KdfCost): string | undefined {
 
 /** The key-encryption key: scrypt(NFC-normalized UTF-8 passphrase, salt), on the libuv pool. */
 function deriveKek(passphrase: string, salt: Buffer, kdf: KdfCost): Promise<Buffer> {
-  const N = 2 ** kdf.logN;
-  const maxmem = 128 * N * kdf.r + 128 * kdf.r * kdf.p + 32 * 1024 * 1024;
-  return new Promise((resolve, reject) => {
-    scrypt(
-      Buffer.from(passphrase.normalize('NFC'), 'utf8'),
-      salt,
-      KEK_BYTES,
-      { N, r: kdf.r, p: kdf.p, maxmem },
-      (error, key) => {
-        if (error === null) resolve(key);
-        else reject(new AmberError('INTERNAL', 'The scrypt key derivation failed.', { cause: error }));
-      },
-    );
+  return scryptKey(Buffer.from(passphrase.normalize('NFC'), 'utf8'), salt, KEK_BYTES, kdf).catch((error: unknown) => {
+    throw new AmberError('INTERNAL', 'The scrypt key derivation failed.', { cause: error });
   });
 }
 
