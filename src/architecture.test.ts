@@ -59,7 +59,7 @@ const LAYER_RULES: Readonly<Record<Layer, LayerRule>> = {
   },
   native: {
     mayImport: [],
-    why: "bindings to Amber's native addon (native/*.c): system calls Node lacks, used by storage and engine to be faster, never needed for a correct result",
+    why: "bindings to Amber's native addon (native/*.c) and to libsodium: system calls and code Node lacks, used by storage, engine and format to be faster, never needed for a correct result",
   },
   format: {
     mayImport: ['core', 'native'],

@@ -1,51 +1,11 @@
-import { existsSync } from 'node:fs';
 import { scrypt as nodeScrypt } from 'node:crypto';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import { libsodium, type Libsodium } from '../native/libsodium.js';
 
 /** scrypt's cost: N = 2^logN, block size r, parallelism p (RFC 7914). */
 export interface ScryptCost {
   readonly logN: number;
   readonly r: number;
   readonly p: number;
-}
-
-/** The part of sodium-native (libsodium) this file uses. */
-interface Sodium {
-  crypto_pwhash_scryptsalsa208sha256_async(
-    out: Buffer,
-    passwd: Buffer,
-    salt: Buffer,
-    opslimit: number,
-    memlimit: number,
-    callback: (error: Error | null) => void,
-  ): void;
-  readonly crypto_pwhash_scryptsalsa208sha256_SALTBYTES: number;
-  readonly crypto_pwhash_scryptsalsa208sha256_BYTES_MIN: number;
-  readonly crypto_pwhash_scryptsalsa208sha256_PASSWD_MAX: number;
-  readonly crypto_pwhash_scryptsalsa208sha256_OPSLIMIT_MIN: number;
-  readonly crypto_pwhash_scryptsalsa208sha256_OPSLIMIT_MAX: number;
-  readonly crypto_pwhash_scryptsalsa208sha256_MEMLIMIT_MIN: number;
-}
-
-let sodium: Sodium | null | undefined;
-
-/**
- * sodium-native, or null where it cannot load. Its prebuilt binary for this platform is loaded
- * directly when present (1 ms; the package's own loader takes ~8 ms resolving it), else through the
- * package.
- */
-function loadSodium(): Sodium | null {
-  if (sodium !== undefined) return sodium;
-  try {
-    const require = createRequire(import.meta.url);
-    const dir = path.dirname(require.resolve('sodium-native/package.json'));
-    const prebuilt = path.join(dir, 'prebuilds', `${process.platform}-${process.arch}`, 'sodium-native.node');
-    sodium = (existsSync(prebuilt) ? require(prebuilt) : require('sodium-native')) as Sodium;
-  } catch {
-    sodium = null;
-  }
-  return sodium;
 }
 
 /**
@@ -56,7 +16,7 @@ function loadSodium(): Sodium | null {
  * under its minimum): node:crypto does those.
  */
 function sodiumLimits(
-  sodium: Sodium,
+  sodium: Libsodium,
   passphrase: Buffer,
   salt: Buffer,
   keyBytes: number,
@@ -82,7 +42,7 @@ function sodiumLimits(
  * critical path), else with node:crypto (OpenSSL). Both are RFC 7914 scrypt: the same key.
  */
 export function scryptKey(passphrase: Buffer, salt: Buffer, keyBytes: number, cost: ScryptCost): Promise<Buffer> {
-  const lib = loadSodium();
+  const lib = libsodium();
   const limits = lib === null ? undefined : sodiumLimits(lib, passphrase, salt, keyBytes, cost);
   return new Promise((resolve, reject) => {
     if (lib !== null && limits !== undefined) {
@@ -104,6 +64,6 @@ export function scryptKey(passphrase: Buffer, salt: Buffer, keyBytes: number, co
 
 /** Whether scryptKey computes this cost with libsodium here (else with node:crypto). */
 export function scryptUsesLibsodium(salt: Buffer, keyBytes: number, cost: ScryptCost): boolean {
-  const lib = loadSodium();
+  const lib = libsodium();
   return lib !== null && sodiumLimits(lib, Buffer.alloc(0), salt, keyBytes, cost) !== undefined;
 }
