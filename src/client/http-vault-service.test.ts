@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { isAmberError } from '../core/errors.js';
@@ -20,6 +21,15 @@ const FILES = {
   'docs/b.bin': Buffer.alloc(300_000, 7),
   'docs/deeper/c.txt': 'gamma gamma gamma\n',
 };
+
+/** The modification times of a path's ancestors, as one string. */
+async function ancestorTimes(of: string): Promise<string> {
+  const times: string[] = [];
+  for (let dir = path.dirname(of); ; dir = path.dirname(dir)) {
+    times.push(String((await lstat(dir, { bigint: true })).mtimeNs));
+    if (path.dirname(dir) === dir) return times.join(' ');
+  }
+}
 
 describe('HttpVaultService: backup and restore run the engine here, through the server', () => {
   let tv: TestVault;
@@ -76,9 +86,17 @@ describe('HttpVaultService: backup and restore run the engine here, through the 
     // Only the trees of the ancestors changed (the restore above added a directory beside the source).
     assert.ok(first.stats.addedBytes < 4096, `${first.stats.addedBytes} bytes added`);
     const before = server.seen.filter((r) => r.method === 'PUT').length;
+    const ancestorsBefore = await ancestorTimes(source);
     const second = await client().backup({ item: 'web', paths: [source], retainDays: 0, hostname: 'host-a' });
-    assert.equal(second.stats.addedBytes, 0);
-    assert.equal(server.seen.filter((r) => r.method === 'PUT').length, before, 'no upload at all');
+    assert.equal(second.stats.filesFromCache, 3);
+    // Tests running beside this one create directories in the temp directory, an ancestor of the
+    // source: when one did meanwhile, that ancestor's tree is new, and only trees are uploaded.
+    if (ancestorsBefore === (await ancestorTimes(source))) {
+      assert.equal(second.stats.addedBytes, 0);
+      assert.equal(server.seen.filter((r) => r.method === 'PUT').length, before, 'no upload at all');
+    } else {
+      assert.ok(second.stats.addedBytes < 4096, `${second.stats.addedBytes} bytes added`);
+    }
   });
 
   test("without paths, backs up the item's paths as the server lists them", async () => {
