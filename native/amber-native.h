@@ -13,6 +13,7 @@ int amber_typed_array(napi_env env, napi_value value, napi_typedarray_type type,
 /* page-cache.c */
 napi_value amber_drop_cached_pages(napi_env env, napi_callback_info info);
 napi_value amber_resident_pages(napi_env env, napi_callback_info info);
+napi_value amber_advise_range(napi_env env, napi_callback_info info);
 
 /* chunker.c */
 napi_value amber_find_cut(napi_env env, napi_callback_info info);

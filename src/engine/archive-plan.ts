@@ -1,5 +1,5 @@
 import type { BlobId } from '../core/ids.js';
-import type { PoolJob } from './archive-pool.js';
+import type { FileJob } from './archive-protocol.js';
 import type { BlobIndex } from './blob-index.js';
 import type { CacheMatch } from './cache-match.js';
 import type { PreviousChunks } from './file-chunks.js';
@@ -17,7 +17,7 @@ export interface ArchivePlan {
   /** The index the plan was checked against: archive follows the plan only when the repository has this one. */
   readonly index: BlobIndex;
   /** Files to read, in walk order; a job's id is its place here. */
-  readonly jobs: PoolJob[];
+  readonly jobs: FileJob[];
   readonly jobFiles: SourceFile[];
   /** Files taken from the cache as they are, with the content they were stored as. */
   readonly cachedFiles: ReadonlyMap<SourceFile, readonly BlobId[]>;
@@ -37,7 +37,7 @@ export function planArchive(
   filesCache: FilesCache,
   index: BlobIndex,
 ): ArchivePlan {
-  const jobs: PoolJob[] = [];
+  const jobs: FileJob[] = [];
   const jobFiles: SourceFile[] = [];
   const cachedFiles = new Map<SourceFile, readonly BlobId[]>();
   for (const file of walk.files) {

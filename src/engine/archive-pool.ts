@@ -6,10 +6,6 @@ import type { PackUploader } from './pack-uploader.js';
 import { createStagingTokens, giveBackStagingToken } from './staging-tokens.js';
 import { WORKER_RESOURCE_LIMITS } from './worker-memory.js';
 
-export interface PoolJob extends FileJob {
-  readonly sizeBytes: number;
-}
-
 const BATCH_MAX_FILES = 64;
 const BATCH_MAX_BYTES = 4 * 1024 * 1024;
 const MAX_BATCHES_PER_WORKER = 2;
@@ -26,7 +22,7 @@ interface WorkerSlot {
  * dispatch), and collects one result per job.
  */
 export async function runArchivePool(
-  jobs: readonly PoolJob[],
+  jobs: readonly FileJob[],
   options: {
     readonly workerCount: number;
     readonly workerData: Omit<ArchiveWorkerData, 'stagingTokens'>;
@@ -160,9 +156,9 @@ export class ArchiveWorkers {
   }
 }
 
-function toBatches(jobs: readonly PoolJob[]): PoolJob[][] {
-  const batches: PoolJob[][] = [];
-  let current: PoolJob[] = [];
+function toBatches(jobs: readonly FileJob[]): FileJob[][] {
+  const batches: FileJob[][] = [];
+  let current: FileJob[] = [];
   let currentBytes = 0;
   for (const job of jobs) {
     if (current.length > 0 && (current.length >= BATCH_MAX_FILES || currentBytes + job.sizeBytes > BATCH_MAX_BYTES)) {

@@ -21,6 +21,8 @@ export interface ArchiveWorkerData {
 export interface FileJob {
   readonly id: number;
   readonly path: string;
+  /** The size the walk found (how to read the file depends on it; the file is read to its end whatever it is now). */
+  readonly sizeBytes: number;
   /** How the file was chunked in the item's last backup (large changed files): see chunkFile. */
   readonly previous?: PreviousChunks;
   /** Return the chunk table (lengths and fingerprints) for the files cache: set for large files. */

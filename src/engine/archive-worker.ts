@@ -1,4 +1,4 @@
-import { closeSync, constants, openSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { Chunker, gearTable } from '../format/chunker.js';
 import { computeBlobId } from '../format/blob-id.js';
@@ -7,6 +7,7 @@ import type { BlobId } from '../core/ids.js';
 import { SharedBlobIdSet } from './blob-id-set.js';
 import { createFingerprinter } from './chunk-fingerprint.js';
 import { chunkFile, type ChunkHashes } from './file-chunks.js';
+import { fileReader } from './file-reader.js';
 import type { ArchiveWorkerData, FileJob, FileResult, FromWorker, ToWorker } from './archive-protocol.js';
 import { StagedPack, StagingError } from './staged-pack.js';
 import { takeStagingToken } from './staging-tokens.js';
@@ -99,9 +100,10 @@ function start(data: ArchiveWorkerData): (message: Exclude<ToWorker, { type: 'in
     } catch (error) {
       return { id: job.id, content, sizeBytes, error: (error as Error).message };
     }
+    const reader = fileReader(fd, job.sizeBytes);
     try {
       sizeBytes = chunkFile(
-        (into, offset, length) => readSync(fd, into, offset, length, null),
+        reader.read,
         buffer,
         chunker,
         jobHashes ?? hashes,
@@ -119,6 +121,7 @@ function start(data: ArchiveWorkerData): (message: Exclude<ToWorker, { type: 'in
       if (error instanceof StagingError) throw error;
       return { id: job.id, content, sizeBytes, error: (error as Error).message };
     } finally {
+      reader.done();
       closeSync(fd);
     }
   }

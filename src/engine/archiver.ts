@@ -6,7 +6,8 @@ import type { BlobId, IndexId, PackId, PointId } from '../core/ids.js';
 import { PACK_TARGET_BYTES } from '../format/pack.js';
 import type { PutOptions } from '../storage/object-store.js';
 import { planArchive, type ArchivePlan } from './archive-plan.js';
-import { ArchiveWorkers, runArchivePool, type PoolJob } from './archive-pool.js';
+import { ArchiveWorkers, runArchivePool } from './archive-pool.js';
+import type { FileJob } from './archive-protocol.js';
 import { matchFilesCache, type CacheMatch } from './cache-match.js';
 import type { ChunkTable } from './file-chunks.js';
 import { FilesCache, type CacheEntry } from './files-cache.js';
@@ -216,7 +217,7 @@ export function startArchiveWorkers(
 }
 
 /** Big files first (longest-processing-time scheduling keeps both cores busy to the end). */
-function orderForBalance(jobs: PoolJob[]): PoolJob[] {
+function orderForBalance(jobs: FileJob[]): FileJob[] {
   const big = jobs.filter((j) => j.sizeBytes >= 8 * 1024 * 1024).sort((a, b) => b.sizeBytes - a.sizeBytes);
   return [...big, ...jobs.filter((j) => j.sizeBytes < 8 * 1024 * 1024)];
 }

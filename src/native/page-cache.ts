@@ -29,3 +29,15 @@ export function residentPages(fd: number): number | null {
   const pages = addon.residentPages(fd);
   return pages < 0 ? null : pages;
 }
+
+/** Asks the kernel to read a range of the open file `fd` ahead, without waiting for it. A hint: false when not given. */
+export function readAhead(fd: number, offset: number, length: number): boolean {
+  const addon = nativeAddon();
+  return addon !== null && addon.adviseRange(fd, offset, length, true) === 0;
+}
+
+/** Asks the kernel to drop the clean cached pages of a range of the open file `fd`. A hint: false when not given. */
+export function dropCachedRange(fd: number, offset: number, length: number): boolean {
+  const addon = nativeAddon();
+  return addon !== null && addon.adviseRange(fd, offset, length, false) === 0;
+}
