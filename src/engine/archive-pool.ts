@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { AmberError, asError } from '../core/errors.js';
+import { BlobClaims } from './blob-claims.js';
 import type { ArchiveWorkerData, FileJob, FileResult, FromWorker, ToWorker } from './archive-protocol.js';
 import type { PackUploader } from './pack-uploader.js';
 import { createStagingTokens, giveBackStagingToken } from './staging-tokens.js';
@@ -25,7 +26,7 @@ export async function runArchivePool(
   jobs: readonly FileJob[],
   options: {
     readonly workerCount: number;
-    readonly workerData: Omit<ArchiveWorkerData, 'stagingTokens'>;
+    readonly workerData: Omit<ArchiveWorkerData, 'stagingTokens' | 'blobClaims'>;
     /** Workers started ahead (see ArchiveWorkers); more are started when they are too few. */
     readonly workers?: ArchiveWorkers;
     readonly uploader: PackUploader;
@@ -37,6 +38,7 @@ export async function runArchivePool(
   const slots: WorkerSlot[] = [];
   // Each worker holds the token of the pack it writes; as many more let finished packs be stored meanwhile.
   const stagingTokens = createStagingTokens(2 * count);
+  const blobClaims = BlobClaims.create(mostNewBlobs(jobs, options.workerData.chunker.minSizeBytes));
   let nextBatch = 0;
   let failure: unknown;
   // Packs arrive in order on each port; one chain keeps accounting simple and applies backpressure.
@@ -57,7 +59,10 @@ export async function runArchivePool(
     };
     for (let i = 0; i < count; i++) {
       const worker = options.workers?.take() ?? spawnArchiveWorker();
-      worker.postMessage({ type: 'init', data: { ...options.workerData, stagingTokens } } satisfies ToWorker);
+      worker.postMessage({
+        type: 'init',
+        data: { ...options.workerData, stagingTokens, blobClaims },
+      } satisfies ToWorker);
       const slot: WorkerSlot = { worker, outstanding: 0 };
       slots.push(slot);
       worker.on('error', fail);
@@ -154,6 +159,13 @@ export class ArchiveWorkers {
   async close(): Promise<void> {
     await Promise.all(this.#idle.splice(0).map((w) => w.terminate()));
   }
+}
+
+/** The most chunks the jobs' files can be cut into (at their walked sizes): one per file, one more per minimum chunk. */
+function mostNewBlobs(jobs: readonly FileJob[], minChunkBytes: number): number {
+  let blobs = 0;
+  for (const job of jobs) blobs += 1 + Math.floor(job.sizeBytes / minChunkBytes);
+  return blobs;
 }
 
 function toBatches(jobs: readonly FileJob[]): FileJob[][] {

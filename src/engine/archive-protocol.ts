@@ -16,6 +16,8 @@ export interface ArchiveWorkerData {
   readonly stagingDir: string;
   /** Bounds the packs staged but not yet stored (engine/staging-tokens.ts). */
   readonly stagingTokens: StagingTokens;
+  /** Which worker stores each new blob (engine/blob-claims.ts). */
+  readonly blobClaims: SharedArrayBuffer;
 }
 
 export interface FileJob {

@@ -4,6 +4,7 @@ import { Chunker, gearTable } from '../format/chunker.js';
 import { computeBlobId } from '../format/blob-id.js';
 import type { VaultKeys } from '../format/vault-keys.js';
 import type { BlobId } from '../core/ids.js';
+import { BlobClaims } from './blob-claims.js';
 import { SharedBlobIdSet } from './blob-id-set.js';
 import { createFingerprinter } from './chunk-fingerprint.js';
 import { chunkFile, type ChunkHashes } from './file-chunks.js';
@@ -46,6 +47,7 @@ function start(data: ArchiveWorkerData): (message: Exclude<ToWorker, { type: 'in
   const fingerprinting: ChunkHashes | undefined = fingerprintOf && { ...hashes, fingerprintOf };
   const known = SharedBlobIdSet.attach(data.knownBlobs);
   const written = new Set<string>();
+  const claims = BlobClaims.attach(data.blobClaims);
   const collected = bufferCollector(4 * 1024 * 1024);
   /** Room for the largest chunk plus 1 MiB, so refills are large reads. */
   const buffer = Buffer.allocUnsafe(data.chunker.maxSizeBytes + 1024 * 1024);
@@ -80,7 +82,8 @@ function start(data: ArchiveWorkerData): (message: Exclude<ToWorker, { type: 'in
   }
 
   function storeChunk(chunk: Uint8Array, id: BlobId): BlobId {
-    if (written.has(id) || known.has(id)) return id;
+    // Stored already, by this worker, or (claimed first) by another one: only named here.
+    if (written.has(id) || known.has(id) || !claims.claim(id)) return id;
     // A stored payload is never larger than the chunk, so the chunk's size is a safe bound.
     if (staged !== undefined && (staged.full || staged.byteLength + chunk.length > data.packTargetBytes)) flushPack();
     stagedPack().add(id, chunk);

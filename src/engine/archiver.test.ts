@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { isAmberError } from '../core/errors.js';
 import { FakeClock } from '../core/testing/fake-clock.js';
 import { systemClock } from '../core/clock.js';
-import { asPointId } from '../core/ids.js';
+import { asIndexId, asPointId, objectKeys } from '../core/ids.js';
+import { decodeIndexSegment } from '../format/index-segment.js';
 import { MemoryStore } from '../storage/memory-store.js';
 import { archive } from './archiver.js';
 import { FilesCache } from './files-cache.js';
@@ -104,6 +105,32 @@ describe('archiver and restorer on a memory store', () => {
     assert.deepEqual(await tree(restored), await tree(source));
     const report = await verifyRepository(await Repository.open(repo.store, 'pw'), { readData: true });
     assert.deepEqual(report.problems, []);
+  });
+
+  it('stores content met by both workers at once only once', async () => {
+    // Eight copies of the same 1 MiB, each a batch of its own (with a filler): both workers meet it.
+    const copies = path.join(work, 'copies');
+    await mkdir(copies, { recursive: true });
+    const content = pseudoRandom('copies', 1024 * 1024);
+    for (let i = 0; i < 8; i++) {
+      await writeFile(path.join(copies, `copy-${i}.bin`), content);
+      await writeFile(path.join(copies, `filler-${i}.bin`), pseudoRandom(`filler-${i}`, 3 * 1024 * 1024 + 512 * 1024));
+    }
+    const clock = new FakeClock();
+    const repo = await newRepository(clock);
+    const walk = await walkSources([copies]);
+    const filesCache = await FilesCache.load(path.join(work, 'cache-copies'), repo.vaultId, 'copies');
+    await archive(repo, walk, { clock, filesCache, workerCount: 2 });
+    const stored: string[] = [];
+    for (const id of await repo.listIds('index/')) {
+      const segment = decodeIndexSegment(
+        repo.keys,
+        asIndexId(id),
+        await repo.store.get(objectKeys.index(asIndexId(id))),
+      );
+      for (const pack of segment.packs) for (const entry of pack.entries) stored.push(entry.blobId);
+    }
+    assert.equal(stored.length, new Set(stored).size, 'no blob is in two packs');
   });
 
   it('reads no unchanged file again on the next backup and stores nothing new', async () => {
