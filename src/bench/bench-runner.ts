@@ -8,6 +8,7 @@ import { mutateCorpus, type MutationSummary } from './corpus.js';
 import { directorySizeBytes } from './file-tree.js';
 import { runTimed, type StepMeasurement } from './timed-command.js';
 import { diffTrees } from './tree-diff.js';
+import { warmSource } from './warm-source.js';
 
 export type StepName = BackupStep | 'restore';
 export const STEP_NAMES: readonly StepName[] = ['full', 'nochange', 'incr', 'restore'];
@@ -61,8 +62,10 @@ interface ToolState {
 /**
  * One run: a fresh copy of the source and fresh repositories; every tool does a full backup, then
  * a no-change backup; the copy is mutated once (5 %, day 1); every tool does an incremental backup,
- * then a full restore of its latest point, which is compared with the mutated source. Tool order
- * alternates between runs so neither always meets a cold page cache first.
+ * then a full restore of its latest point, which is compared with the mutated source. Each timed
+ * backup starts with the source in the page cache (warmSource), as the reference figures are
+ * measured; tool order alternates between runs so that no tool always meets the repositories' cache
+ * state first.
  */
 export async function runOnce(ctx: RunnerContext, baseDir: string, run: number, runs: number): Promise<RunResult> {
   const source = path.join(ctx.workDir, 'src');
@@ -125,6 +128,7 @@ async function initTool(scope: StepScope, s: ToolState): Promise<void> {
 async function backupStep(scope: StepScope, s: ToolState, name: BackupStep): Promise<void> {
   if (s.failure !== null) return;
   syncFilesystems();
+  warmSource(scope.source);
   const result = await execute(scope, s, name, s.tool.backup(s.repo, scope.source, name));
   s.steps[name] = result;
   if (!result.ok) s.failure = `${name} backup failed (${describeExit(result)}); see ${result.logBase}.err`;
