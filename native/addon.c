@@ -14,6 +14,7 @@ NAPI_MODULE_INIT() {
     {"findCut", NULL, amber_find_cut, NULL, NULL, NULL, napi_default, NULL},
     {"fingerprint128", NULL, amber_fingerprint128, NULL, NULL, NULL, napi_default, NULL},
     {"adviseRange", NULL, amber_advise_range, NULL, NULL, NULL, napi_default, NULL},
+    {"keepFreedMemory", NULL, amber_keep_freed_memory, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
   return exports;

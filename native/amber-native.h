@@ -15,6 +15,9 @@ napi_value amber_drop_cached_pages(napi_env env, napi_callback_info info);
 napi_value amber_resident_pages(napi_env env, napi_callback_info info);
 napi_value amber_advise_range(napi_env env, napi_callback_info info);
 
+/* memory.c */
+napi_value amber_keep_freed_memory(napi_env env, napi_callback_info info);
+
 /* chunker.c */
 napi_value amber_find_cut(napi_env env, napi_callback_info info);
 

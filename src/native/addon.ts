@@ -16,6 +16,8 @@ export interface NativeAddon {
   readonly findCut: (bytes: Uint8Array, gear: Int32Array, from: number, to: number, mask: number) => number;
   /** XXH3-128 of the bytes with a 64-bit seed, as 32 hex digits. */
   fingerprint128(bytes: Uint8Array, seedHigh: number, seedLow: number): string;
+  /** 0, or an errno: sets the C allocator's trim threshold (native/memory.c). */
+  keepFreedMemory(bytes: number): number;
   /** 0, or the errno of posix_fadvise(POSIX_FADV_WILLNEED, or POSIX_FADV_DONTNEED) on the range. */
   adviseRange(fd: number, offset: number, length: number, willNeed: boolean): number;
   /** -errno, or the directory's entries: see native/dir-scan.c and dir-scan.ts. */

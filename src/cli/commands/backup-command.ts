@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import { toIso } from '../../core/clock.js';
+import { keepFreedMemory } from '../../native/memory.js';
 import { EXIT } from '../exit-codes.js';
 import { withVault, type CliContext } from '../cli-context.js';
 import { formatBytes, formatDuration, printJson } from '../format-output.js';
@@ -26,6 +27,7 @@ export function registerBackup(program: Command, ctx: CliContext): void {
     .option('--tag <tag>', 'a tag for the point (repeatable)', collect, [])
     .option('--json', 'print the result as JSON')
     .action(async (paths: string[], options: BackupOptions, command: Command) => {
+      keepFreedMemory();
       const progress = new ProgressReporter(ctx.env.isTty && options.json !== true, 'backup');
       const outcome = await withVault(
         ctx,

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import path from 'node:path';
 import { AmberError } from '../../core/errors.js';
+import { keepFreedMemory } from '../../native/memory.js';
 import { DEFAULT_SERVER_VAULT, withVault, type CliContext } from '../cli-context.js';
 import { serverApi } from '../server-connection.js';
 import { formatBytes, formatDuration, printJson } from '../format-output.js';
@@ -36,6 +37,7 @@ export function registerRestore(program: Command, ctx: CliContext): void {
         await queueAgentRestore(ctx, command, ref, options, options.agent);
         return;
       }
+      keepFreedMemory();
       const progress = new ProgressReporter(ctx.env.isTty && options.json !== true, 'restore');
       const outcome = await withVault(ctx, command, options, (vault) =>
         vault.restore(
