@@ -84,6 +84,31 @@ describe('backup sessions (the data plane of remote clients)', () => {
     await tv.vault.runMaintenance({ dryRun: true });
   });
 
+  it('restores what a client committed through a vault that had loaded its index before', async () => {
+    // The vault loads its index (a backup of its own), then a client uploads new blobs and commits.
+    const own = path.join(tv.base, 'own');
+    await writeSourceTree(own, { 'o.txt': 'the server backs up its own files too\n' });
+    await tv.vault.backup({ item: 'own', paths: [own], retainDays: 0, hostname: 'server' });
+    const clientFiles = { 'new.bin': Buffer.alloc(200_000, 5), 'note.txt': 'only the client has this\n' };
+    const clientSource = path.join(tv.base, 'client-source');
+    await writeSourceTree(clientSource, clientFiles);
+    const session = await tv.vault.beginBackup({ item: 'web', retainDays: 0, hostname: 'web-01' });
+    const repo = await Repository.open(sessionStore(tv.vault, session), PASSPHRASE);
+    await repo.loadIndex();
+    const walk = await walkSources([clientSource]);
+    const filesCache = await FilesCache.load(path.join(tv.base, 'client-cache-2'), repo.vaultId, 'web');
+    const result = await archive(repo, walk, { clock: tv.clock, filesCache, workerCount: 1 });
+    const point = await tv.vault.commitBackup(session, {
+      root: result.root,
+      indexIds: result.indexIds,
+      packIds: result.packIds,
+      stats: result.stats,
+      warnings: 0,
+      paths: [path.resolve(clientSource)],
+    });
+    await assertRestores(tv.vault, point.id, clientSource, tv.base, expectedContents(clientFiles));
+  });
+
   it('stores only packs and index segments whose ids are the hashes of their bytes', async () => {
     const session = await tv.vault.beginBackup({ item: 'web', retainDays: 0, hostname: 'h' });
     try {

@@ -322,7 +322,9 @@ export class EmbeddedVault implements VaultService {
       }
       await applyLocks(repo.store, requirements);
     }
-    for (const id of upload.indexIds) this.#indexListing?.add(id);
+    // Segments a client uploaded are in storage but not in this index: left out here, they make the
+    // next use see a listing it does not know and load the index again (#currentIndex).
+    for (const id of repo.indexedSegments) this.#indexListing?.add(id);
     const pointId = await repo.putPoint(header, body, putOptions);
     const point = { ...pointRowFrom(pointId, header, body), lockMode: putOptions?.lock?.mode ?? ('none' as const) };
     await this.#catalog.addPoint(point);
@@ -371,7 +373,7 @@ export class EmbeddedVault implements VaultService {
   }
 
   async listFiles(ref: string, insidePath?: string): Promise<ListedNode[]> {
-    const repo = await this.#repoWithIndex();
+    const repo = await this.#currentIndex();
     const root = await this.#authenticatedRoot(repo, await this.resolvePoint(ref));
     return listPointFiles(repo, root, insidePath ?? '/');
   }
@@ -379,7 +381,7 @@ export class EmbeddedVault implements VaultService {
   async restore(request: RestoreRequest, onProgress?: (p: RestoreProgress) => void): Promise<RestoreOutcome> {
     const point = await this.resolvePoint(request.ref, request.item);
     const startedMs = this.#options.clock.monotonicMs();
-    const repo = await this.#repoWithIndex();
+    const repo = await this.#currentIndex();
     const result = await restorePoint(repo, await this.#authenticatedRoot(repo, point), {
       target: request.target,
       includes: request.includes,
@@ -589,8 +591,9 @@ export class EmbeddedVault implements VaultService {
 
   /**
    * The repository with an index that matches storage: when the index segments changed since it was
-   * loaded (another process collected garbage, which rewrites the index and deletes packs), it is
-   * loaded afresh, so that a backup never deduplicates against a blob whose pack is gone.
+   * loaded (another process collected garbage, which rewrites the index and deletes packs; a client
+   * committed segments it uploaded), it is loaded afresh, so that a backup never deduplicates against
+   * a blob whose pack is gone and a restore or a listing finds every blob a point needs.
    */
   async #currentIndex(): Promise<Repository> {
     const loaded = this.#indexLoaded;
