@@ -7,7 +7,7 @@ import { archive } from '../engine/archiver.js';
 import { Repository } from '../engine/repository.js';
 import { walkSources } from '../engine/walker.js';
 import type { ObjectStore } from '../storage/object-store.js';
-import type { BackupSession } from './backup-session.js';
+import type { ArchiveUpload, BackupSession } from './backup-session.js';
 import type { EmbeddedVault } from './embedded-vault.js';
 import {
   assertRestores,
@@ -47,6 +47,28 @@ function sessionStore(vault: EmbeddedVault, session: BackupSession): ObjectStore
   };
 }
 
+/** Archives `dir` as a client would, uploading through the session; returns what to commit. */
+async function archiveInSession(
+  tv: TestVault,
+  session: BackupSession,
+  dir: string,
+  cacheName: string,
+): Promise<ArchiveUpload> {
+  const repo = await Repository.open(sessionStore(tv.vault, session), PASSPHRASE);
+  await repo.loadIndex();
+  const walk = await walkSources([dir]);
+  const filesCache = await FilesCache.load(path.join(tv.base, cacheName), repo.vaultId, 'web');
+  const result = await archive(repo, walk, { clock: tv.clock, filesCache, workerCount: 1 });
+  return {
+    root: result.root,
+    indexIds: result.indexIds,
+    packIds: result.packIds,
+    stats: result.stats,
+    warnings: 0,
+    paths: [path.resolve(dir)],
+  };
+}
+
 describe('backup sessions (the data plane of remote clients)', () => {
   let tv: TestVault;
   const files = { 'a.txt': 'alpha\n', 'dir/b.bin': Buffer.alloc(300_000, 7) };
@@ -62,20 +84,9 @@ describe('backup sessions (the data plane of remote clients)', () => {
   it("commits what a client archived with the vault's time, and restores it", async () => {
     const session = await tv.vault.beginBackup({ item: 'web', retainDays: 3, hostname: 'web-01' });
     const startedAt = tv.clock.nowMs();
-    const repo = await Repository.open(sessionStore(tv.vault, session), PASSPHRASE);
-    await repo.loadIndex();
-    const walk = await walkSources([source]);
-    const filesCache = await FilesCache.load(path.join(tv.base, 'client-cache'), repo.vaultId, 'web');
-    const result = await archive(repo, walk, { clock: tv.clock, filesCache, workerCount: 1 });
+    const upload = await archiveInSession(tv, session, source, 'client-cache');
     tv.clock.advanceMs(3_600_000); // the upload took an hour: the point still carries its start time
-    const point = await tv.vault.commitBackup(session, {
-      root: result.root,
-      indexIds: result.indexIds,
-      packIds: result.packIds,
-      stats: result.stats,
-      warnings: 0,
-      paths: [path.resolve(source)],
-    });
+    const point = await tv.vault.commitBackup(session, upload);
     assert.equal(point.createdAt, startedAt);
     assert.equal(point.retainUntil, startedAt + 3 * 86_400_000);
     assert.equal(point.hostname, 'web-01');
@@ -93,19 +104,10 @@ describe('backup sessions (the data plane of remote clients)', () => {
     const clientSource = path.join(tv.base, 'client-source');
     await writeSourceTree(clientSource, clientFiles);
     const session = await tv.vault.beginBackup({ item: 'web', retainDays: 0, hostname: 'web-01' });
-    const repo = await Repository.open(sessionStore(tv.vault, session), PASSPHRASE);
-    await repo.loadIndex();
-    const walk = await walkSources([clientSource]);
-    const filesCache = await FilesCache.load(path.join(tv.base, 'client-cache-2'), repo.vaultId, 'web');
-    const result = await archive(repo, walk, { clock: tv.clock, filesCache, workerCount: 1 });
-    const point = await tv.vault.commitBackup(session, {
-      root: result.root,
-      indexIds: result.indexIds,
-      packIds: result.packIds,
-      stats: result.stats,
-      warnings: 0,
-      paths: [path.resolve(clientSource)],
-    });
+    const point = await tv.vault.commitBackup(
+      session,
+      await archiveInSession(tv, session, clientSource, 'client-cache-2'),
+    );
     await assertRestores(tv.vault, point.id, clientSource, tv.base, expectedContents(clientFiles));
   });
 
