@@ -1,4 +1,4 @@
-import { ID_BYTES, idWords } from './blob-id-set.js';
+import { ID_BYTES, idWords, SharedBlobIdSet } from './blob-id-set.js';
 
 const ID_WORDS = ID_BYTES / 4;
 const EMPTY = 0;
@@ -31,8 +31,7 @@ export class BlobClaims {
 
   /** Shared memory for a backup that may store about `expectedBlobs` new blobs. */
   static create(expectedBlobs: number): SharedArrayBuffer {
-    let slots = 16;
-    while (slots < expectedBlobs * 2 && slots < MAX_SLOTS) slots *= 2;
+    const slots = Math.min(SharedBlobIdSet.slotsFor(expectedBlobs), MAX_SLOTS);
     return new SharedArrayBuffer(slots * (4 + ID_BYTES));
   }
 

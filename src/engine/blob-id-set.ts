@@ -40,7 +40,6 @@ export class SharedBlobIdSet {
   readonly #words: Uint32Array;
   readonly #mask: number;
   readonly #scratch = new Uint32Array(ID_WORDS);
-  readonly #scratchBytes = new Uint8Array(this.#scratch.buffer);
 
   private constructor(buffer: SharedArrayBuffer) {
     this.buffer = buffer;
@@ -62,16 +61,6 @@ export class SharedBlobIdSet {
     return slots;
   }
 
-  static build(ids: Iterable<BlobId>, count: number): SharedBlobIdSet {
-    const set = SharedBlobIdSet.withSlots(SharedBlobIdSet.slotsFor(count));
-    const words = new Uint32Array(ID_WORDS);
-    for (const id of ids) {
-      if (!idWords(id, words)) throw new RangeError(`not a blob id: ${id}`);
-      set.insertWords(words);
-    }
-    return set;
-  }
-
   /** A view of a set built elsewhere (another thread's), e.g. from `buffer` or `copyBuffer()`. */
   static attach(buffer: SharedArrayBuffer): SharedBlobIdSet {
     return new SharedBlobIdSet(buffer);
@@ -79,12 +68,6 @@ export class SharedBlobIdSet {
 
   has(id: BlobId): boolean {
     return idWords(id, this.#scratch) && this.slotOfWords(this.#scratch) >= 0;
-  }
-
-  /** Membership of an id given as its 32 bytes (a digest). */
-  hasBytes(id: Uint8Array): boolean {
-    this.#scratchBytes.set(id.subarray(0, ID_BYTES));
-    return this.slotOfWords(this.#scratch) >= 0;
   }
 
   /** The slot holding the id, or -1. */
@@ -127,11 +110,6 @@ export class SharedBlobIdSet {
   /** The 8 words of the id in `slot` (a view: valid while the set lives). */
   wordsAt(slot: number): Uint32Array {
     return this.#words.subarray(slot * ID_WORDS, slot * ID_WORDS + ID_WORDS);
-  }
-
-  /** The id in `slot`, as hex. */
-  idAt(slot: number): BlobId {
-    return Buffer.from(this.buffer, slot * ID_BYTES, ID_BYTES).toString('hex') as BlobId;
   }
 
   /** A copy of the whole table in new shared memory (for threads that must not see later inserts). */

@@ -2,10 +2,10 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { VaultId } from '../core/ids.js';
+import { ID_BYTES } from './blob-id-set.js';
 import { BlobIndex } from './blob-index.js';
 
 const MAGIC = Buffer.from('amber-index-snapshot 1\n', 'latin1');
-const ID_BYTES = 32;
 const MAC_BYTES = 32;
 
 /**

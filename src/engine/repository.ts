@@ -183,8 +183,9 @@ export class Repository {
     for (const id of segments) this.#indexedSegments.add(id);
   }
 
-  async loadIndex(): Promise<void> {
-    const ids = await this.listIds('index/');
+  /** Loads every index segment storage lists (`listed`, when the caller listed them already). */
+  async loadIndex(listed?: readonly string[]): Promise<void> {
+    const ids = listed ?? (await this.listIds('index/'));
     const segments = await mapConcurrent(ids, 8, async (id) => {
       const indexId = asIndexId(id);
       return {

@@ -568,7 +568,7 @@ export class EmbeddedVault implements VaultService {
         if (snapshot?.standsFor(listed) === true && snapshot.isAuthentic(repo.localCacheKey)) {
           repo.adoptIndex(snapshot.index, listed);
         } else {
-          await repo.loadIndex();
+          await repo.loadIndex(listed);
           await this.#saveIndexSnapshot(repo);
         }
         this.#indexListing = new Set(repo.indexedSegments);
